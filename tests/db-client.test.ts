@@ -83,15 +83,13 @@ describe("database client factory", () => {
   it("enforces check constraints, foreign keys and uniqueness", async () => {
     const { db } = t.database;
     await expect(
-      db
-        .insert(users)
-        .values({
-          orgId: t.org.id,
-          email: "x@example.com",
-          name: "X",
-          role: "overlord" as never,
-          passwordHash: "h",
-        }),
+      db.insert(users).values({
+        orgId: t.org.id,
+        email: "x@example.com",
+        name: "X",
+        role: "overlord" as never,
+        passwordHash: "h",
+      }),
     ).rejects.toThrow();
     await expect(
       db.insert(complaints).values({

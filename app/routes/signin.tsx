@@ -69,7 +69,7 @@ export default function SignIn() {
           </p>
         ) : null}
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+        <input id="email" name="email" type="email" autoComplete="username" required />
         {fields.email ? <div className="field-error">{fields.email}</div> : null}
         <label htmlFor="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required />

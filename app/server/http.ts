@@ -6,6 +6,7 @@ import { installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import morgan from "morgan";
+import type { Database } from "~db/client.server";
 import type { AppServices } from "~/context";
 import { formatDemoCredentials, type Started, startDatabase } from "~/services/startup.server";
 import { appSecret } from "~/utils/app-secret.server";
@@ -33,6 +34,8 @@ export interface ServerOptions {
   onDemoSeeded?: (text: string) => void;
   buildPath?: string;
   retryMs?: number;
+  /** An already-open database (tests); the server then leaves closing it to the caller. */
+  database?: Database;
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -76,7 +79,10 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
     const secretBox = new SecretBox(appSecret(env));
     for (;;) {
       try {
-        started = await startDatabase(env, { seedDemoIfEmpty: options.seedDemoIfEmpty ?? false });
+        started = await startDatabase(env, {
+          seedDemoIfEmpty: options.seedDemoIfEmpty ?? false,
+          database: options.database,
+        });
         if (closed) {
           await started.database.close();
           throw new Error("server closed before the database opened");
@@ -155,7 +161,7 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       const s = started as Started | null;
-      if (s) await s.database.close();
+      if (s && !options.database) await s.database.close();
     },
   };
 }

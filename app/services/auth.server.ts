@@ -18,11 +18,11 @@ export const MAX_FAILURES_PER_IP = 30;
 
 export const signInSchema = z.object({
   email: z
-    .string()
+    .string({ message: "Enter your email address" })
     .trim()
     .toLowerCase()
     .pipe(z.email({ message: "Enter your email address" })),
-  password: z.string().min(1, "Enter your password").max(512, "Password is too long"),
+  password: z.string({ message: "Enter your password" }).min(1, "Enter your password").max(512, "Password is too long"),
 });
 
 export interface SignInInput {

@@ -17,8 +17,11 @@ export function demoAllowed(env: Env): boolean {
 }
 
 /** Open (and migrate) the database, ensure the baseline, and seed the demo on a first start. */
-export async function startDatabase(env: Env, options: { seedDemoIfEmpty: boolean }): Promise<Started> {
-  const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.CLARION_DATA_DIR });
+export async function startDatabase(
+  env: Env,
+  options: { seedDemoIfEmpty: boolean; database?: Database },
+): Promise<Started> {
+  const database = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.CLARION_DATA_DIR }));
   try {
     const org = await ensureBaseline(database.db, { orgName: env.CLARION_ORG_NAME });
     let demo: DemoResult | null = null;
@@ -30,7 +33,7 @@ export async function startDatabase(env: Env, options: { seedDemoIfEmpty: boolea
     }
     return { database, org, demo };
   } catch (error) {
-    await database.close().catch(() => {});
+    if (!options.database) await database.close().catch(() => {});
     throw error;
   }
 }
@@ -42,7 +45,7 @@ export function formatDemoCredentials(demo: DemoResult, baseUrl: string): string
   );
   return [
     "",
-    "Clarion demo is ready. Sign in at " + baseUrl + "/signin with one of these accounts.",
+    `Clarion demo is ready. Sign in at ${baseUrl}/signin with one of these accounts.`,
     "These passwords are shown only now; keep them (or reset one with `npm run cli -- user add`).",
     "",
     ...lines,

@@ -11,12 +11,12 @@ export const MIN_PASSWORD_LENGTH = 10;
 
 export const userInputSchema = z.object({
   email: z
-    .string()
+    .string({ message: "Enter a valid email address" })
     .trim()
     .toLowerCase()
     .pipe(z.email({ message: "Enter a valid email address" })),
   password: z
-    .string()
+    .string({ message: "Enter a password" })
     .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
     .max(512, "Password is too long"),
   role: z.enum(ROLES, { message: `Role must be one of: ${ROLES.join(", ")}` }),
