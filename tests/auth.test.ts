@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEntries, sessions, users } from "~db/schema";
 import {
   MAX_FAILURES_PER_EMAIL,
   SIGN_IN_FAILED,
@@ -10,6 +9,7 @@ import {
 } from "~/services/auth.server";
 import { sha256 } from "~/utils/crypto.server";
 import { RateLimitedError, UnauthorizedError, ValidationError } from "~/utils/errors";
+import { auditEntries, sessions, users } from "~db/schema";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { createUser, TEST_PASSWORD } from "./support/server";
 
@@ -26,7 +26,11 @@ const meta = { ip: "203.0.113.7", userAgent: "vitest" };
 describe("sign-in", () => {
   it("creates a session stored only as a hash, and audits it", async () => {
     const user = await createUser(t, "commander", "ok@test.example");
-    const session = await signIn(t.database.db, { email: "OK@test.example ", password: TEST_PASSWORD, ...meta }, 12);
+    const session = await signIn(
+      t.database.db,
+      { email: "OK@test.example ", password: TEST_PASSWORD, ...meta },
+      12,
+    );
     expect(session.user.id).toBe(user.id);
     expect(session.token.length).toBeGreaterThanOrEqual(40);
     const rows = await t.database.db.select().from(sessions).where(eq(sessions.userId, user.id));
@@ -43,10 +47,18 @@ describe("sign-in", () => {
 
   it("answers a wrong password and an unknown email with the same message", async () => {
     await createUser(t, "viewer", "wrong@test.example");
-    const wrong = signIn(t.database.db, { email: "wrong@test.example", password: "nope-nope-nope", ...meta }, 12);
+    const wrong = signIn(
+      t.database.db,
+      { email: "wrong@test.example", password: "nope-nope-nope", ...meta },
+      12,
+    );
     await expect(wrong).rejects.toBeInstanceOf(UnauthorizedError);
     await expect(wrong).rejects.toThrow(SIGN_IN_FAILED);
-    const unknown = signIn(t.database.db, { email: "ghost@test.example", password: "whatever-it-is", ...meta }, 12);
+    const unknown = signIn(
+      t.database.db,
+      { email: "ghost@test.example", password: "whatever-it-is", ...meta },
+      12,
+    );
     await expect(unknown).rejects.toThrow(SIGN_IN_FAILED);
   });
 
@@ -63,10 +75,23 @@ describe("sign-in", () => {
     await createUser(t, "support", "limited@test.example");
     for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
       await expect(
-        signIn(t.database.db, { email: "limited@test.example", password: `bad-${i}-password`, ip: `198.51.100.${i}`, userAgent: null }, 12),
+        signIn(
+          t.database.db,
+          {
+            email: "limited@test.example",
+            password: `bad-${i}-password`,
+            ip: `198.51.100.${i}`,
+            userAgent: null,
+          },
+          12,
+        ),
       ).rejects.toBeInstanceOf(UnauthorizedError);
     }
-    const blocked = signIn(t.database.db, { email: "limited@test.example", password: TEST_PASSWORD, ...meta }, 12);
+    const blocked = signIn(
+      t.database.db,
+      { email: "limited@test.example", password: TEST_PASSWORD, ...meta },
+      12,
+    );
     await expect(blocked).rejects.toBeInstanceOf(RateLimitedError);
     await expect(blocked).rejects.toThrow(/Too many failed sign-in attempts/);
   });
@@ -84,17 +109,34 @@ describe("sessions", () => {
   it("expire: an expired session yields no user and is deleted", async () => {
     await createUser(t, "viewer", "expiry@test.example");
     const now = new Date("2026-01-01T00:00:00Z");
-    const s = await signIn(t.database.db, { email: "expiry@test.example", password: TEST_PASSWORD, ...meta }, 1, now);
-    expect(await userForSession(t.database.db, s.token, 1, new Date(now.getTime() + 30 * 60_000))).not.toBeNull();
-    expect(await userForSession(t.database.db, s.token, 1, new Date(now.getTime() + 2 * 3600_000))).toBeNull();
-    const left = await t.database.db.select().from(sessions).where(eq(sessions.idHash, sha256(s.token)));
+    const s = await signIn(
+      t.database.db,
+      { email: "expiry@test.example", password: TEST_PASSWORD, ...meta },
+      1,
+      now,
+    );
+    expect(
+      await userForSession(t.database.db, s.token, 1, new Date(now.getTime() + 30 * 60_000)),
+    ).not.toBeNull();
+    expect(
+      await userForSession(t.database.db, s.token, 1, new Date(now.getTime() + 2 * 3600_000)),
+    ).toBeNull();
+    const left = await t.database.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.idHash, sha256(s.token)));
     expect(left).toHaveLength(0);
   });
 
   it("slide forward when used past half their lifetime", async () => {
     await createUser(t, "viewer", "slide@test.example");
     const now = new Date("2026-01-01T00:00:00Z");
-    const s = await signIn(t.database.db, { email: "slide@test.example", password: TEST_PASSWORD, ...meta }, 2, now);
+    const s = await signIn(
+      t.database.db,
+      { email: "slide@test.example", password: TEST_PASSWORD, ...meta },
+      2,
+      now,
+    );
     const later = new Date(now.getTime() + 90 * 60_000);
     const user = await userForSession(t.database.db, s.token, 2, later);
     expect(new Date(user!.sessionExpiresAt).getTime()).toBe(later.getTime() + 2 * 3600_000);
@@ -102,10 +144,17 @@ describe("sessions", () => {
 
   it("end at sign-out", async () => {
     await createUser(t, "viewer", "out@test.example");
-    const s = await signIn(t.database.db, { email: "out@test.example", password: TEST_PASSWORD, ...meta }, 12);
+    const s = await signIn(
+      t.database.db,
+      { email: "out@test.example", password: TEST_PASSWORD, ...meta },
+      12,
+    );
     await signOut(t.database.db, s.token, { kind: "user", ip: meta.ip });
     expect(await userForSession(t.database.db, s.token, 12)).toBeNull();
-    const audit = await t.database.db.select().from(auditEntries).where(eq(auditEntries.action, "auth.sign_out"));
+    const audit = await t.database.db
+      .select()
+      .from(auditEntries)
+      .where(eq(auditEntries.action, "auth.sign_out"));
     expect(audit.length).toBeGreaterThanOrEqual(1);
   });
 

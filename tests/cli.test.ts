@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authenticateApiToken } from "~/services/tokens.server";
 import { openDatabase } from "~db/client.server";
 import { apiTokens, regions, topics, users } from "~db/schema";
-import { authenticateApiToken } from "~/services/tokens.server";
 import { cli, cliTarget } from "./support/cli";
 
 let target: Awaited<ReturnType<typeof cliTarget>>;
@@ -41,7 +41,17 @@ describe("cli", () => {
 
   it("user add creates and then updates a user, printing no secrets", async () => {
     const first = await cli(
-      ["user", "add", "--email", "Lead@Example.com", "--password", "a-long-password-1", "--role", "support", "--json"],
+      [
+        "user",
+        "add",
+        "--email",
+        "Lead@Example.com",
+        "--password",
+        "a-long-password-1",
+        "--role",
+        "support",
+        "--json",
+      ],
       target.env,
     );
     expect(first.code).toBe(0);
@@ -49,7 +59,17 @@ describe("cli", () => {
     expect(user).toMatchObject({ email: "lead@example.com", role: "support" });
     expect(first.stdout + first.stderr).not.toMatch(/argon2|a-long-password-1|passwordHash/);
     const second = await cli(
-      ["user", "add", "--email", "lead@example.com", "--password", "another-password-2", "--role", "commander", "--json"],
+      [
+        "user",
+        "add",
+        "--email",
+        "lead@example.com",
+        "--password",
+        "another-password-2",
+        "--role",
+        "commander",
+        "--json",
+      ],
       target.env,
     );
     expect(second.code).toBe(0);
@@ -57,7 +77,10 @@ describe("cli", () => {
   });
 
   it("user add rejects bad input with field messages and exit code 1", async () => {
-    const res = await cli(["user", "add", "--email", "nope", "--password", "short", "--role", "boss"], target.env);
+    const res = await cli(
+      ["user", "add", "--email", "nope", "--password", "short", "--role", "boss"],
+      target.env,
+    );
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("--email: Enter a valid email address");
     expect(res.stderr).toContain("--password: Password must be at least 10 characters");
@@ -93,15 +116,25 @@ describe("cli", () => {
     const first = await cli(["demo", "--json"], target.env);
     expect(first.code).toBe(0);
     const seeded = JSON.parse(first.stdout);
-    expect(seeded.users.map((u: { role: string }) => u.role).sort()).toEqual(
-      ["admin", "approver", "commander", "comms", "support", "viewer"],
-    );
+    expect(seeded.users.map((u: { role: string }) => u.role).sort()).toEqual([
+      "admin",
+      "approver",
+      "commander",
+      "comms",
+      "support",
+      "viewer",
+    ]);
     expect(seeded.users.every((u: { password: string | null }) => typeof u.password === "string")).toBe(true);
     const second = await cli(["demo", "--json"], target.env);
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout).users.every((u: { password: string | null }) => u.password === null)).toBe(true);
+    expect(
+      JSON.parse(second.stdout).users.every((u: { password: string | null }) => u.password === null),
+    ).toBe(true);
     await withDb(async (db) => {
-      const [u] = await db.select({ n: count() }).from(users).where(sql`${users.email} like '%@northwind.example'`);
+      const [u] = await db
+        .select({ n: count() })
+        .from(users)
+        .where(sql`${users.email} like '%@northwind.example'`);
       expect(u.n).toBe(6);
       const [admin] = await db.select().from(users).where(eq(users.email, "admin@northwind.example"));
       expect(admin.role).toBe("admin");
@@ -112,11 +145,26 @@ describe("cli", () => {
 describe("cli as a process", () => {
   it("runs through npm's entry point and exits non-zero on bad input", async () => {
     const run = promisify(execFile);
-    const env = { ...process.env, ...target.env, NODE_ENV: "test" };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...target.env, NODE_ENV: "test" };
     const ok = await run("npx", ["tsx", "app/cli/main.ts", "--help"], { env });
     expect(ok.stdout).toContain("Usage: npm run cli");
     await expect(
-      run("npx", ["tsx", "app/cli/main.ts", "user", "add", "--email", "x@example.com", "--password", "p", "--role", "viewer"], { env }),
+      run(
+        "npx",
+        [
+          "tsx",
+          "app/cli/main.ts",
+          "user",
+          "add",
+          "--email",
+          "x@example.com",
+          "--password",
+          "p",
+          "--role",
+          "viewer",
+        ],
+        { env },
+      ),
     ).rejects.toMatchObject({ code: 1 });
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessions } from "~db/schema";
 import type { RunningServer } from "~/server/http";
 import { startHttpServer } from "~/server/http";
 import { SIGN_IN_FAILED } from "~/services/auth.server";
 import { parseEnv } from "~/utils/env.server";
+import { sessions } from "~db/schema";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { Client, createUser, startTestServer, TEST_PASSWORD } from "./support/server";
 
@@ -32,7 +32,12 @@ describe("health", () => {
 
   it("answers 503 with a clear reason when the database is unreachable", async () => {
     const broken = await startHttpServer({
-      env: parseEnv({ NODE_ENV: "test", DATABASE_URL: "postgres://clarion@127.0.0.1:1/nowhere", LOG_LEVEL: "error", CLARION_SECRET: "y".repeat(40) }),
+      env: parseEnv({
+        NODE_ENV: "test",
+        DATABASE_URL: "postgres://clarion@127.0.0.1:1/nowhere",
+        LOG_LEVEL: "error",
+        CLARION_SECRET: "y".repeat(40),
+      }),
       port: 0,
       host: "127.0.0.1",
       retryMs: 60_000,
@@ -92,7 +97,15 @@ describe("signing in and out", () => {
     const page = await client.request("/incidents");
     expect(page.status).toBe(200);
     const html = await page.text();
-    for (const label of ["Incidents", "Spikes", "Complaints", "Updates", "Status page", "Settings", "Metrics"]) {
+    for (const label of [
+      "Incidents",
+      "Spikes",
+      "Complaints",
+      "Updates",
+      "Status page",
+      "Settings",
+      "Metrics",
+    ]) {
       expect(html).toContain(label);
     }
     expect(html).toContain("No open incidents");
@@ -100,7 +113,11 @@ describe("signing in and out", () => {
 
   it("follows redirectTo after sign-in but never off-site", async () => {
     const client = new Client(server.url);
-    const res = await client.post("/signin", { email: "viewer@test.example", password: TEST_PASSWORD, redirectTo: "/spikes" });
+    const res = await client.post("/signin", {
+      email: "viewer@test.example",
+      password: TEST_PASSWORD,
+      redirectTo: "/spikes",
+    });
     expect(res.headers.get("location")).toBe("/spikes");
     const evil = await new Client(server.url).post("/signin", {
       email: "viewer@test.example",
@@ -117,7 +134,10 @@ describe("signing in and out", () => {
     const out = await client.post("/signout", {});
     expect(out.status).toBe(302);
     expect(out.headers.get("location")).toBe("/signin");
-    const replay = await fetch(`${server.url}/incidents`, { headers: { Cookie: stolen }, redirect: "manual" });
+    const replay = await fetch(`${server.url}/incidents`, {
+      headers: { Cookie: stolen },
+      redirect: "manual",
+    });
     expect(replay.status).toBe(302);
   });
 
@@ -159,16 +179,29 @@ describe("permissions and request safety", () => {
   it("refuses cross-site form posts", async () => {
     const client = new Client(server.url);
     await client.signIn("admin@test.example");
-    const res = await client.post("/settings", { intent: "create-token", name: "csrf" }, { origin: "https://evil.example" });
+    const res = await client.post(
+      "/settings",
+      { intent: "create-token", name: "csrf" },
+      { origin: "https://evil.example" },
+    );
     expect(res.status).toBe(403);
-    const noOrigin = await client.post("/settings", { intent: "create-token", name: "csrf" }, { origin: null });
+    const noOrigin = await client.post(
+      "/settings",
+      { intent: "create-token", name: "csrf" },
+      { origin: null },
+    );
     expect(noOrigin.status).toBe(403);
   });
 
   it("validates settings forms with field messages", async () => {
     const admin = new Client(server.url);
     await admin.signIn("admin@test.example");
-    const res = await admin.post("/settings", { intent: "add-user", email: "bad", password: "short", role: "overlord" });
+    const res = await admin.post("/settings", {
+      intent: "add-user",
+      email: "bad",
+      password: "short",
+      role: "overlord",
+    });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("valid email");

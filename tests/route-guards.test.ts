@@ -24,12 +24,16 @@ describe("route guards", () => {
 
   for (const file of modules) {
     const source = readFileSync(join(dir, file), "utf8");
-    const handlers = ["loader", "action"].filter((h) => new RegExp(`export (async )?function ${h}\\b`).test(source));
+    const handlers = ["loader", "action"].filter((h) =>
+      new RegExp(`export (async )?function ${h}\\b`).test(source),
+    );
     if (handlers.length === 0) continue;
     it(`${file} checks permissions in ${handlers.join(" and ")}`, () => {
       if (PUBLIC_ROUTES[file]) return;
       for (const handler of handlers) {
-        const body = source.split(new RegExp(`export (?:async )?function ${handler}\\b`))[1].split(/\nexport /)[0];
+        const body = source
+          .split(new RegExp(`export (?:async )?function ${handler}\\b`))[1]
+          .split(/\nexport /)[0];
         expect(body, `${file} ${handler}`).toMatch(/require(Permission|ApiToken)\(/);
       }
     });

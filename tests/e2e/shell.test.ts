@@ -40,7 +40,15 @@ describe("the console shell in a real browser", () => {
     await page.click("button[type=submit]");
     await page.waitForURL(`${server.url}/incidents`);
     const nav = page.getByRole("navigation", { name: "Main" });
-    for (const label of ["Incidents", "Spikes", "Complaints", "Updates", "Status page", "Settings", "Metrics"]) {
+    for (const label of [
+      "Incidents",
+      "Spikes",
+      "Complaints",
+      "Updates",
+      "Status page",
+      "Settings",
+      "Metrics",
+    ]) {
       await expect.poll(() => nav.getByText(label).count()).toBeGreaterThan(0);
     }
     expect(await page.getByTestId("me").textContent()).toContain("Incident commander");

@@ -16,7 +16,11 @@ export interface CliResult {
  * Where CLI tests point the CLI: their own fresh server database, or (embedded) a new data dir on disk,
  * since the CLI opens its database from the environment like it does for a person.
  */
-export async function cliTarget(): Promise<{ env: Record<string, string>; cleanup(): Promise<void>; t: TestDatabase | null }> {
+export async function cliTarget(): Promise<{
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+  t: TestDatabase | null;
+}> {
   if (inject("dbDriver") === "postgres") {
     const t = await freshDatabase();
     await t.database.close();
@@ -40,6 +44,10 @@ export async function cli(argv: string[], env: Record<string, string>): Promise<
   const err: Buffer[] = [];
   stdout.on("data", (c: Buffer) => out.push(c));
   stderr.on("data", (c: Buffer) => err.push(c));
-  const code = await runCli(argv, { stdout, stderr, isTTY: false }, { NODE_ENV: "test", LOG_LEVEL: "error", ...env });
+  const code = await runCli(
+    argv,
+    { stdout, stderr, isTTY: false },
+    { NODE_ENV: "test", LOG_LEVEL: "error", ...env },
+  );
   return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }

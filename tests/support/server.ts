@@ -6,9 +6,19 @@ import type { Role } from "~db/schema/enums";
 import type { TestDatabase } from "./db";
 
 /** The real HTTP server (Express + the built Remix app) on a free loopback port, on the test's database. */
-export async function startTestServer(t: TestDatabase, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startTestServer(
+  t: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const server = await startHttpServer({
-    env: parseEnv({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "error", CLARION_SECRET: "x".repeat(40), ...env }),
+    env: parseEnv({
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "error",
+      CLARION_SECRET: "x".repeat(40),
+      ...env,
+    }),
     port: 0,
     host: "127.0.0.1",
     database: t.database,
@@ -20,7 +30,12 @@ export async function startTestServer(t: TestDatabase, env: Record<string, strin
 export const TEST_PASSWORD = "correct horse battery staple";
 
 export async function createUser(t: TestDatabase, role: Role, email = `${role}@test.example`) {
-  const { user } = await upsertUser(t.database.db, t.org.id, { email, password: TEST_PASSWORD, role }, SYSTEM);
+  const { user } = await upsertUser(
+    t.database.db,
+    t.org.id,
+    { email, password: TEST_PASSWORD, role },
+    SYSTEM,
+  );
   return user;
 }
 
