@@ -155,13 +155,13 @@ describe("permissions and request safety", () => {
   it("answers 403 when a role may not do something", async () => {
     const viewer = new Client(server.url);
     await viewer.signIn("viewer@test.example");
-    const res = await viewer.post("/settings", { intent: "create-token", name: "sneaky" });
+    const res = await viewer.post("/settings?index", { intent: "create-token", name: "sneaky" });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("token.manage");
 
     const admin = new Client(server.url);
     await admin.signIn("admin@test.example");
-    const ok = await admin.post("/settings", { intent: "create-token", name: "allowed" });
+    const ok = await admin.post("/settings?index", { intent: "create-token", name: "allowed" });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toMatch(/clr_[A-Za-z0-9_-]{20,}/);
   });
@@ -196,7 +196,7 @@ describe("permissions and request safety", () => {
   it("validates settings forms with field messages", async () => {
     const admin = new Client(server.url);
     await admin.signIn("admin@test.example");
-    const res = await admin.post("/settings", {
+    const res = await admin.post("/settings?index", {
       intent: "add-user",
       email: "bad",
       password: "short",

@@ -7,6 +7,12 @@ import { type Env, EnvError, parseEnv } from "~/utils/env.server";
 import { isAppError, ValidationError } from "~/utils/errors";
 import { type Database, openDatabase } from "~db/client.server";
 import { seedDemo } from "~db/seed";
+import {
+  exportComplaintsCommand,
+  importCommand,
+  taxonomyExportCommand,
+  taxonomyImportCommand,
+} from "./intake-commands";
 import { type CliIo, UsageError, writeLine } from "./io";
 
 export interface CommandContext {
@@ -62,6 +68,28 @@ export const COMMANDS: Record<string, Command> = {
       );
       print(ctx, result, ["Demo data is in place. Sign-in accounts:", ...lines].join("\n"));
     },
+  },
+  import: {
+    usage: "import <file> [--source NAME]",
+    summary: "import complaints from NDJSON or CSV (by extension); prints a summary",
+    options: { source: { type: "string" } },
+    run: importCommand,
+  },
+  "export complaints": {
+    usage: "export complaints [--from ISO] [--to ISO]",
+    summary: "NDJSON of stored complaints with what enrichment decided",
+    options: { from: { type: "string" }, to: { type: "string" } },
+    run: exportComplaintsCommand,
+  },
+  "taxonomy import": {
+    usage: "taxonomy import <file>",
+    summary: "replace the topic taxonomy from a JSON file",
+    run: taxonomyImportCommand,
+  },
+  "taxonomy export": {
+    usage: "taxonomy export",
+    summary: "print the topic taxonomy as JSON",
+    run: taxonomyExportCommand,
   },
   "user add": {
     usage: "user add --email E --password P --role R [--name N]",
@@ -119,11 +147,11 @@ export function helpText(): string {
   ].join("\n");
 }
 
-function findCommand(positionals: string[]): { name: string; command: Command; rest: string[] } | null {
+function findCommand(positionals: string[]): { name: string; command: Command } | null {
   for (const words of [2, 1]) {
     const name = positionals.slice(0, words).join(" ");
     const command = COMMANDS[name];
-    if (command && positionals.length >= words) return { name, command, rest: positionals.slice(words) };
+    if (command && positionals.length >= words) return { name, command };
   }
   return null;
 }
@@ -145,13 +173,17 @@ export async function runCli(
     return found || !unknown ? 0 : 2;
   }
   let options: Record<string, string | boolean | undefined>;
+  let args: string[];
   try {
-    options = parseArgs({
+    const strict = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: true,
       options: { json: { type: "boolean" }, ...(found.command.options ?? {}) },
-    }).values as Record<string, string | boolean | undefined>;
+    });
+    options = strict.values as Record<string, string | boolean | undefined>;
+    // Positionals after the command words, now that option values are known not to be positionals.
+    args = strict.positionals.slice(found.name.split(" ").length);
   } catch (error) {
     writeLine(
       io.stderr,
@@ -179,7 +211,7 @@ export async function runCli(
       org,
       io,
       json: options.json === true,
-      args: found.rest,
+      args,
       options,
     });
     return 0;

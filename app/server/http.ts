@@ -6,13 +6,13 @@ import { installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import morgan from "morgan";
-import type { Database } from "~db/client.server";
 import type { AppServices } from "~/context";
 import { formatDemoCredentials, type Started, startDatabase } from "~/services/startup.server";
 import { appSecret } from "~/utils/app-secret.server";
 import { SecretBox } from "~/utils/crypto.server";
 import type { Env } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
+import type { Database } from "~db/client.server";
 
 installGlobals({ nativeFetch: true });
 

@@ -22,7 +22,10 @@ export const signInSchema = z.object({
     .trim()
     .toLowerCase()
     .pipe(z.email({ message: "Enter your email address" })),
-  password: z.string({ message: "Enter your password" }).min(1, "Enter your password").max(512, "Password is too long"),
+  password: z
+    .string({ message: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(512, "Password is too long"),
 });
 
 export interface SignInInput {

@@ -21,7 +21,8 @@ export async function startDatabase(
   env: Env,
   options: { seedDemoIfEmpty: boolean; database?: Database },
 ): Promise<Started> {
-  const database = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.CLARION_DATA_DIR }));
+  const database =
+    options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.CLARION_DATA_DIR }));
   try {
     const org = await ensureBaseline(database.db, { orgName: env.CLARION_ORG_NAME });
     let demo: DemoResult | null = null;

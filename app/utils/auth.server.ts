@@ -73,3 +73,11 @@ export async function requireApiToken(request: Request, context: AppLoadContext)
   }
   return { orgId: found.orgId, tokenId: found.tokenId, services };
 }
+
+/**
+ * Inbound webhooks authenticate by signature (checked by the sources service with the source's own
+ * secret), not by token or session; this only makes that explicit at the route and checks readiness.
+ */
+export function requireWebhookSource(context: AppLoadContext): AppServices {
+  return servicesOf(context);
+}

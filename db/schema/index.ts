@@ -3,6 +3,7 @@ export * from "./complaints";
 export * from "./detection";
 export * from "./enums";
 export * from "./incidents";
+export * from "./jobs";
 export * from "./orgs";
 export * from "./regions";
 export * from "./taxonomy";

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { finished } from "node:stream/promises";
 import { inject } from "vitest";
 import { runCli } from "~/cli/run";
 import { freshDatabase, type TestDatabase } from "./db";
@@ -49,5 +50,9 @@ export async function cli(argv: string[], env: Record<string, string>): Promise<
     { stdout, stderr, isTTY: false },
     { NODE_ENV: "test", LOG_LEVEL: "error", ...env },
   );
+  // Let buffered output drain before reading it.
+  stdout.end();
+  stderr.end();
+  await Promise.all([finished(stdout), finished(stderr)]);
   return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }

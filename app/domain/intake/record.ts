@@ -62,6 +62,15 @@ export const complaintRecordSchema = z.looseObject({
     .transform((v) => (v == null || String(v).trim() === "" ? null : String(v).trim()))
     .refine((v) => v == null || v.length <= 20, "must be at most 20 characters"),
   url: optionalText(2000),
+  /**
+   * Amplification: the externalId (same source) of the post this one reposts or quotes — a retweet or
+   * quote on X, a Mastodon reblog or quote, a Bluesky quote post (its at:// URI). Absent for originals.
+   */
+  repostOf: z
+    .union([z.string(), z.number().int()], { message: "must be a string" })
+    .nullish()
+    .transform((v) => (v == null || String(v).trim() === "" ? null : String(v).trim()))
+    .refine((v) => v == null || v.length <= 300, "must be at most 300 characters"),
 });
 
 export type ComplaintRecordInput = z.input<typeof complaintRecordSchema>;

@@ -1,0 +1,133 @@
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { extname } from "node:path";
+import { Transform } from "node:stream";
+import cliProgress from "cli-progress";
+import { parseCsv } from "~/domain/intake/csv";
+import { parseNdjson } from "~/domain/intake/ndjson";
+import { SYSTEM } from "~/services/audit.server";
+import { intakeContext } from "~/services/enrichment.server";
+import { exportComplaints } from "~/services/export.server";
+import { ingest } from "~/services/intake.server";
+import { exportTaxonomy, importTaxonomy } from "~/services/taxonomy.server";
+import { UsageError, writeLine } from "./io";
+import type { CommandContext } from "./run";
+
+function fileArgument(ctx: CommandContext, what: string): string {
+  const file = ctx.args[0];
+  if (!file) throw new UsageError(`${what} is required`);
+  try {
+    if (!statSync(file).isFile()) throw new UsageError(`${file} is not a file`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+    );
+  }
+  return file;
+}
+
+function isoOption(ctx: CommandContext, name: string): Date | undefined {
+  const v = ctx.options[name];
+  if (v === undefined) return undefined;
+  const d = new Date(String(v));
+  if (typeof v !== "string" || Number.isNaN(d.getTime()))
+    throw new UsageError(`--${name} must be an ISO date-time, e.g. 2026-11-02T00:00:00Z`);
+  return d;
+}
+
+/** `import <file> [--source NAME]`: NDJSON or CSV (by extension) through the one intake path. */
+export async function importCommand(ctx: CommandContext): Promise<void> {
+  const file = fileArgument(ctx, "the file to import");
+  const ext = extname(file).toLowerCase();
+  const format =
+    ext === ".csv" ? "csv" : ext === ".ndjson" || ext === ".jsonl" || ext === ".json" ? "ndjson" : null;
+  if (!format) throw new UsageError(`cannot tell the format of ${file}: use a .ndjson, .jsonl or .csv file`);
+  const size = statSync(file).size;
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const stream = createReadStream(file).pipe(counter);
+  const items = format === "csv" ? parseCsv(stream) : parseNdjson(stream);
+
+  // A progress bar with rate and ETA, only when a person is watching (stderr is a terminal).
+  const bar =
+    ctx.io.isTTY && !ctx.json
+      ? new cliProgress.SingleBar(
+          {
+            stream: ctx.io.stderr as unknown as NodeJS.WritableStream,
+            format: "importing {bar} {percentage}% | {records} records | {rate}/s | ETA {eta_formatted}",
+            hideCursor: true,
+            etaBuffer: 20,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+  const started = Date.now();
+  bar?.start(size, 0, { records: 0, rate: 0 });
+  const sourceName =
+    typeof ctx.options.source === "string" ? ctx.options.source.trim().toLowerCase() : undefined;
+  if (sourceName !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(sourceName)) {
+    throw new UsageError("--source must be a short lowercase name such as x, zendesk or callcentre");
+  }
+  const summary = await ingest(await intakeContext({ db: ctx.database.db, orgId: ctx.org.id }), items, {
+    sourceName,
+    onProgress: (p) => {
+      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+      bar?.update(bytes, { records: p.processed, rate: Math.round(p.processed / seconds) });
+    },
+  });
+  bar?.update(size);
+  bar?.stop();
+  if (ctx.json) {
+    writeLine(ctx.io.stdout, JSON.stringify(summary));
+    return;
+  }
+  writeLine(
+    ctx.io.stdout,
+    `${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected (${file}).`,
+  );
+  for (const e of summary.errors.slice(0, 20)) {
+    writeLine(ctx.io.stdout, `  line ${e.line ?? e.index}: ${e.message}`);
+  }
+  if (summary.errors.length > 20)
+    writeLine(ctx.io.stdout, `  … and ${summary.rejected - 20} more (use --json for all)`);
+}
+
+/** `export complaints [--from ISO] [--to ISO]`: NDJSON to stdout, as imported plus enrichment. */
+export async function exportComplaintsCommand(ctx: CommandContext): Promise<void> {
+  if (ctx.args[0] !== undefined) throw new UsageError(`unexpected argument ${ctx.args[0]}`);
+  const from = isoOption(ctx, "from");
+  const to = isoOption(ctx, "to");
+  let n = 0;
+  for await (const row of exportComplaints(ctx.database.db, ctx.org.id, { from, to })) {
+    if (!ctx.io.stdout.write(`${JSON.stringify(row)}\n`)) {
+      await new Promise((resolve) => ctx.io.stdout.once("drain", resolve));
+    }
+    n++;
+  }
+  writeLine(ctx.io.stderr, `exported ${n} complaints`);
+}
+
+export async function taxonomyExportCommand(ctx: CommandContext): Promise<void> {
+  const taxonomy = await exportTaxonomy(ctx.database.db, ctx.org.id);
+  writeLine(ctx.io.stdout, ctx.json ? JSON.stringify(taxonomy) : JSON.stringify(taxonomy, null, 2));
+}
+
+export async function taxonomyImportCommand(ctx: CommandContext): Promise<void> {
+  const file = fileArgument(ctx, "the taxonomy file");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const taxonomy = await importTaxonomy(ctx.database.db, ctx.org.id, parsed, SYSTEM);
+  writeLine(
+    ctx.io.stdout,
+    ctx.json ? JSON.stringify(taxonomy) : `Taxonomy replaced: ${taxonomy.map((t) => t.slug).join(", ")}.`,
+  );
+}
