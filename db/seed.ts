@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { audit, SYSTEM } from "../app/services/audit.server";
 import { ensureBaseline } from "../app/services/bootstrap.server";
+import { runDemoFeed } from "../app/services/demo-feed.server";
 import { upsertUser } from "../app/services/users.server";
 import type { Db } from "./client.server";
 import { organisations, users } from "./schema";
@@ -20,11 +21,19 @@ export interface DemoCredential {
 export interface DemoResult {
   orgId: number;
   users: DemoCredential[];
+  /** Complaints the demo feed stored this run (history on the first run). */
+  complaints: number;
 }
 
 export interface DemoOptions {
   adminEmail?: string;
   adminPassword?: string;
+  /**
+   * Also play the simulated complaint history and stage the scripted outage (the CLI does; `npm start`
+   * leaves that to its background feed so the console answers at once).
+   */
+  withFeed?: boolean;
+  now?: number;
 }
 
 function generatedPassword(): string {
@@ -33,8 +42,9 @@ function generatedPassword(): string {
 }
 
 /**
- * Seed the demo organisation: one user per role (more demo data is added by later features).
- * Idempotent: existing demo users keep their passwords, so a second run prints none.
+ * Seed the demo organisation: one user per role, and (with `withFeed`) four weeks of simulated complaint
+ * history through the real intake path plus the scripted western outage. Idempotent: existing demo users
+ * keep their passwords (a second run prints none) and replayed history stores nothing twice.
  */
 export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoResult> {
   const org = await ensureBaseline(db);
@@ -57,8 +67,14 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
     await upsertUser(db, org.id, { email, password, role, name: demoName(role) }, SYSTEM);
     result.push({ email, role, password: role === "admin" && options.adminPassword ? null : password });
   }
-  await audit(db, { orgId: org.id, actor: SYSTEM, action: "demo.seeded", data: { users: result.length } });
-  return { orgId: org.id, users: result };
+  const feed = options.withFeed ? await runDemoFeed(db, org.id, options.now ?? Date.now()) : null;
+  await audit(db, {
+    orgId: org.id,
+    actor: SYSTEM,
+    action: "demo.seeded",
+    data: { users: result.length, complaints: feed?.summary.accepted ?? 0 },
+  });
+  return { orgId: org.id, users: result, complaints: feed?.summary.accepted ?? 0 };
 }
 
 function demoName(role: Role): string {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -211,5 +211,49 @@ describe("cli taxonomy", () => {
     expect(res.stderr).toMatch(/topic 2 keywords/);
     const notJson = await cli(["taxonomy", "import", file("bad2.json", "{")], target.env);
     expect(notJson.code).toBe(2);
+  });
+});
+
+describe("cli simulate", () => {
+  it("writes importable traffic with the incidents' ground truth beside it", async () => {
+    const out = join(dir, "sim.ndjson");
+    const res = await cli(
+      [
+        "simulate",
+        "--days",
+        "1",
+        "--out",
+        out,
+        "--end",
+        "2026-11-10T00:00:00Z",
+        "--scenario",
+        "vermont-small-outage",
+        "--json",
+      ],
+      target.env,
+    );
+    expect(res.code).toBe(0);
+    const summary = JSON.parse(res.stdout);
+    expect(summary.records).toBeGreaterThan(500);
+    const truth = JSON.parse(readFileSync(summary.truth, "utf8"));
+    expect(truth.incidents).toEqual([
+      expect.objectContaining({ topic: "outage", regions: ["VT"], kind: "incident" }),
+    ]);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(summary.records);
+    expect(lines.some((l) => l.includes("_truth"))).toBe(false);
+    const imported = await cli(["import", out, "--json"], target.env);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ accepted: summary.records, rejected: 0 });
+  });
+
+  it("answers bad options with a usage error", async () => {
+    expect((await cli(["simulate", "--days", "0", "--out", join(dir, "x.ndjson")], target.env)).code).toBe(2);
+    expect((await cli(["simulate", "--days", "1"], target.env)).code).toBe(2);
+    const unknown = await cli(
+      ["simulate", "--days", "1", "--out", join(dir, "x.ndjson"), "--scenario", "meteor"],
+      target.env,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/western-power-outage/);
   });
 });

@@ -252,7 +252,16 @@ describe("intake", () => {
 describe("intake of awkward text", () => {
   it("keeps a record whose text holds a NUL character, dropping only the NUL", async () => {
     const summary = await ingest(ctx, [
-      { line: 1, value: { source: "x", externalId: "nul1", text: "power\u0000 out", createdAt: "2026-11-06T00:00:00Z", note: "a\u0000b" } },
+      {
+        line: 1,
+        value: {
+          source: "x",
+          externalId: "nul1",
+          text: "power\u0000 out",
+          createdAt: "2026-11-06T00:00:00Z",
+          note: "a\u0000b",
+        },
+      },
     ]);
     expect(summary.accepted).toBe(1);
     const [row] = await t.database.db.select().from(complaints).where(eq(complaints.externalId, "nul1"));
@@ -261,8 +270,18 @@ describe("intake of awkward text", () => {
   });
 
   it("stores the record as received: no fields added that the sender did not send", async () => {
-    await ingest(ctx, [{ line: 1, value: { source: "x", externalId: "asis", text: "outage", createdAt: "2026-11-06T00:00:00Z" } }]);
+    await ingest(ctx, [
+      {
+        line: 1,
+        value: { source: "x", externalId: "asis", text: "outage", createdAt: "2026-11-06T00:00:00Z" },
+      },
+    ]);
     const [row] = await t.database.db.select().from(complaints).where(eq(complaints.externalId, "asis"));
-    expect(row.raw).toEqual({ source: "x", externalId: "asis", text: "outage", createdAt: "2026-11-06T00:00:00Z" });
+    expect(row.raw).toEqual({
+      source: "x",
+      externalId: "asis",
+      text: "outage",
+      createdAt: "2026-11-06T00:00:00Z",
+    });
   });
 });

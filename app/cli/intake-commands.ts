@@ -1,9 +1,10 @@
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { Transform } from "node:stream";
 import cliProgress from "cli-progress";
 import { parseCsv } from "~/domain/intake/csv";
 import { parseNdjson } from "~/domain/intake/ndjson";
+import { DEMO_BASE_RATE_PER_DAY, groundTruth, SCENARIOS, simulate, US_SIM_REGIONS } from "~/domain/simulator";
 import { SYSTEM } from "~/services/audit.server";
 import { intakeContext } from "~/services/enrichment.server";
 import { exportComplaints } from "~/services/export.server";
@@ -129,5 +130,62 @@ export async function taxonomyImportCommand(ctx: CommandContext): Promise<void> 
   writeLine(
     ctx.io.stdout,
     ctx.json ? JSON.stringify(taxonomy) : `Taxonomy replaced: ${taxonomy.map((t) => t.slug).join(", ")}.`,
+  );
+}
+
+/**
+ * `simulate --days N --out FILE [--seed S] [--scenario NAME] [--end ISO]`: realistic complaint traffic
+ * as NDJSON (the import format), with the scripted incidents' ground truth beside it in FILE.truth.json.
+ */
+export async function simulateCommand(ctx: CommandContext): Promise<void> {
+  const days = Number(ctx.options.days ?? 7);
+  if (!Number.isFinite(days) || days <= 0 || days > 120)
+    throw new UsageError("--days must be a number between 0 and 120");
+  const out = ctx.options.out;
+  if (typeof out !== "string" || out === "") throw new UsageError("--out FILE is required");
+  const seed = Number(ctx.options.seed ?? 1);
+  if (!Number.isSafeInteger(seed)) throw new UsageError("--seed must be an integer");
+  const scenario = String(ctx.options.scenario ?? "western-power-outage");
+  const make = scenario === "none" ? () => [] : SCENARIOS[scenario];
+  if (!make)
+    throw new UsageError(
+      `unknown --scenario ${scenario}; one of: ${Object.keys(SCENARIOS).join(", ")}, none`,
+    );
+  const end = isoOption(ctx, "end")?.getTime() ?? Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const from = end - days * 86_400_000;
+  // Incidents play out on the last day, in the afternoon (US time), over a background of ordinary traffic.
+  const incidents = make(scenario === "mixed-fortnight" ? from : end - 86_400_000 + 20 * 3_600_000);
+  const file = createWriteStream(out);
+  let n = 0;
+  for (const record of simulate({
+    from,
+    to: end,
+    seed,
+    regions: US_SIM_REGIONS,
+    baseRatePerDay: Number(ctx.options.rate ?? DEMO_BASE_RATE_PER_DAY),
+    incidents,
+    labels: false,
+  })) {
+    if (!file.write(`${JSON.stringify(record)}\n`))
+      await new Promise<void>((resolve) => file.once("drain", () => resolve()));
+    n++;
+  }
+  await new Promise<void>((resolve, reject) =>
+    file.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+  const truth = groundTruth(incidents, { from, to: end }).map((g) => ({
+    ...g,
+    start: new Date(g.start).toISOString(),
+    end: new Date(g.end).toISOString(),
+  }));
+  const truthFile = `${out.replace(/\.(ndjson|jsonl)$/, "")}.truth.json`;
+  writeFileSync(
+    truthFile,
+    `${JSON.stringify({ from: new Date(from).toISOString(), to: new Date(end).toISOString(), seed, scenario, incidents: truth }, null, 2)}\n`,
+  );
+  const summary = { records: n, out, truth: truthFile, incidents: truth.length };
+  writeLine(
+    ctx.io.stdout,
+    ctx.json ? JSON.stringify(summary) : `${n} complaints written to ${out}; ground truth in ${truthFile}.`,
   );
 }

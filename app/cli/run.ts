@@ -10,6 +10,7 @@ import { seedDemo } from "~db/seed";
 import {
   exportComplaintsCommand,
   importCommand,
+  simulateCommand,
   taxonomyExportCommand,
   taxonomyImportCommand,
 } from "./intake-commands";
@@ -61,12 +62,19 @@ export const COMMANDS: Record<string, Command> = {
       const result = await seedDemo(ctx.database.db, {
         adminEmail: ctx.env.CLARION_ADMIN_EMAIL,
         adminPassword: ctx.env.CLARION_ADMIN_PASSWORD,
+        withFeed: true,
       });
       const lines = result.users.map(
         (u) =>
           `${u.role.padEnd(10)} ${u.email.padEnd(34)} ${u.password ?? "(existing user, password unchanged)"}`,
       );
-      print(ctx, result, ["Demo data is in place. Sign-in accounts:", ...lines].join("\n"));
+      print(
+        ctx,
+        result,
+        [`Demo data is in place (${result.complaints} new complaints). Sign-in accounts:`, ...lines].join(
+          "\n",
+        ),
+      );
     },
   },
   import: {
@@ -90,6 +98,19 @@ export const COMMANDS: Record<string, Command> = {
     usage: "taxonomy export",
     summary: "print the topic taxonomy as JSON",
     run: taxonomyExportCommand,
+  },
+  simulate: {
+    usage: "simulate --days N --out FILE [--seed S] [--scenario NAME] [--end ISO] [--rate PER_DAY]",
+    summary: "write realistic complaint traffic (NDJSON) with the incidents' ground truth beside it",
+    options: {
+      days: { type: "string" },
+      out: { type: "string" },
+      seed: { type: "string" },
+      scenario: { type: "string" },
+      end: { type: "string" },
+      rate: { type: "string" },
+    },
+    run: simulateCommand,
   },
   "user add": {
     usage: "user add --email E --password P --role R [--name N]",

@@ -13,6 +13,7 @@ import { SecretBox } from "~/utils/crypto.server";
 import type { Env } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import type { Database } from "~db/client.server";
+import { defaultLoops, startWorkers, type Workers } from "./workers";
 
 installGlobals({ nativeFetch: true });
 
@@ -36,6 +37,8 @@ export interface ServerOptions {
   retryMs?: number;
   /** An already-open database (tests); the server then leaves closing it to the caller. */
   database?: Database;
+  /** Run the background loops (demo feed, term counts, housekeeping). On by default. */
+  workers?: boolean;
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -74,6 +77,7 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
   let unavailableReason: string | null = "the database is starting";
   let closed = false;
   let started: Started | null = null;
+  let workers: Workers | null = null;
 
   const ready = (async () => {
     const secretBox = new SecretBox(appSecret(env));
@@ -97,6 +101,12 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
         unavailableReason = null;
         log.info("database ready", { driver: started.database.driver, location: started.database.location });
         if (started.demo) options.onDemoSeeded?.(formatDemoCredentials(started.demo, publicUrl()));
+        if (options.workers !== false) {
+          workers = startWorkers(
+            services,
+            defaultLoops(services, { demoFeed: started.org.isDemo && env.CLARION_DEMO_FEED !== false }),
+          );
+        }
         return services;
       } catch (error) {
         if (closed) throw error;
@@ -158,6 +168,7 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
     ready,
     async close() {
       closed = true;
+      await (workers as Workers | null)?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       const s = started as Started | null;

@@ -1,11 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import {
-  authorKey,
-  bucketStart,
-  hourStart,
-  looksLikeRepost,
-  textFingerprint,
-} from "~/domain/counting/counting";
+import { authorKey, hourStart, looksLikeRepost, textFingerprint } from "~/domain/counting/counting";
 import { type ComplaintRecord, parseComplaintRecord } from "~/domain/intake/record";
 import type { Db } from "~db/client.server";
 import { queryRows } from "~db/client.server";
@@ -73,6 +67,7 @@ export interface IntakeContext {
 
 export const DEFAULT_BATCH_SIZE = 2000;
 export const DEFAULT_MAX_ERRORS = 1000;
+const YIELD_EVERY = 256;
 
 /** Networks where identical long texts from different accounts are copies of one post. */
 const SOCIAL_SOURCES = new Set([
@@ -96,6 +91,8 @@ interface PreparedRow {
   createdMs: number;
   /** Amplification key: `ref:<source>:<id>` for declared reposts, the text fingerprint for social copies. */
   ampKey: string | null;
+  /** The stored (or earlier in this batch) complaint this one amplifies. */
+  amplifies: number | null;
   author: string | null;
 }
 
@@ -138,6 +135,9 @@ export async function ingest(
 
   for await (const item of items) {
     processed++;
+    // Give the event loop a turn now and then, so the previous batch's database round trips proceed
+    // while this batch is validated and enriched (CPU work would otherwise hold them back).
+    if (processed % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     if (item.error !== undefined) {
       reject(item, item.error);
       continue;
@@ -180,315 +180,284 @@ interface BatchEntry {
   enrichment: Enrichment;
 }
 
+/**
+ * Write one batch in two round trips and no explicit transaction:
+ * 1. a read: ids for the batch, which (source, externalId) pairs are already stored (duplicates, and the
+ *    originals that reposts point at), and which amplification keys were seen before;
+ * 2. one statement whose data-modifying CTEs claim authors, insert the complaints and add the counts,
+ *    atomically. `on conflict do nothing` still guards against a concurrent batch storing the same record.
+ */
 async function writeBatch(
   ctx: IntakeContext,
   batch: BatchEntry[],
   options: IntakeOptions,
 ): Promise<{ inserted: number; duplicates: number }> {
-  const { orgId } = ctx;
-  const result = await ctx.db.transaction(async (tx) => {
-    // Ids are drawn first so RETURNING maps inserted rows back to records exactly.
-    const ids = await queryRows<{ id: number }>(
-      tx,
-      sql`select nextval(pg_get_serial_sequence('complaints', 'id'))::bigint as id from generate_series(1, ${batch.length})`,
-    );
-    const rows: PreparedRow[] = batch.map(({ record, raw, enrichment }, i) => {
-      const createdMs = Date.parse(record.createdAt);
-      const repostOf = typeof record.repostOf === "string" ? record.repostOf : null;
-      const social = SOCIAL_SOURCES.has(record.source.toLowerCase());
-      const ampKey = repostOf
-        ? `ref:${record.source}:${repostOf}`
-        : social || looksLikeRepost(record.text)
-          ? textFingerprint(record.text)
-          : null;
-      return {
-        id: Number(ids[i].id),
-        record,
-        raw,
-        enrichment,
-        createdMs,
-        ampKey,
-        author: authorKey(record.source, record.author),
-      };
-    });
-
-    const amplifies = await findAmplified(tx, orgId, rows);
-    const inserted = await insertComplaints(tx, orgId, rows, amplifies, options.sourceId ?? null);
-    const insertedRows = rows.filter((r) => inserted.has(r.id));
-    const repeatAuthors = await claimAuthors(
-      tx,
-      orgId,
-      insertedRows.filter((r) => !amplifies.has(r.id)),
-    );
-    if (repeatAuthors.length > 0) {
-      await tx.execute(
-        sql`update complaints set counted = false where id = any(${pgArray(repeatAuthors, "bigint")})`,
-      );
-    }
-    const buckets = await addCounts(tx, orgId, insertedRows, amplifies, new Set(repeatAuthors));
-    return { inserted: insertedRows.length, duplicates: rows.length - insertedRows.length, buckets };
+  const { orgId, db } = ctx;
+  const keyed = batch.map((entry) => {
+    const { record } = entry;
+    const repostOf = typeof record.repostOf === "string" ? record.repostOf : null;
+    const social = SOCIAL_SOURCES.has(record.source.toLowerCase());
+    const ampKey = repostOf
+      ? `ref:${record.source}:${repostOf}`
+      : social || looksLikeRepost(record.text)
+        ? textFingerprint(record.text)
+        : null;
+    return { ...entry, createdMs: Date.parse(record.createdAt), repostOf, ampKey };
   });
-  if (options.onCommitted && result.inserted > 0) {
-    await options.onCommitted({ orgId, inserted: result.inserted, buckets: result.buckets });
+  const lookupSources: string[] = [];
+  const lookupIds: string[] = [];
+  for (const k of keyed) {
+    if (k.record.externalId) {
+      lookupSources.push(k.record.source);
+      lookupIds.push(k.record.externalId);
+    }
+    if (k.repostOf) {
+      lookupSources.push(k.record.source);
+      lookupIds.push(k.repostOf);
+    }
   }
-  return { inserted: result.inserted, duplicates: result.duplicates };
-}
-
-/** Rows that amplify something already stored (or earlier in this batch): id → the original's id (or 0). */
-async function findAmplified(tx: Db, orgId: number, rows: PreparedRow[]): Promise<Map<number, number>> {
-  const amplifies = new Map<number, number>();
-  const keyed = rows.filter((r) => r.ampKey);
-  if (keyed.length === 0) return amplifies;
-  const keys = [...new Set(keyed.map((r) => r.ampKey!))];
-  const refs = keyed.filter((r) => r.ampKey!.startsWith("ref:"));
-  const prior = new Map<string, number>();
-  for (const row of await queryRows<{ fingerprint: string; id: number }>(
-    tx,
-    sql`select fingerprint, min(id)::bigint as id from complaints
-        where org_id = ${orgId} and fingerprint = any(${pgArray(keys, "text")}) group by fingerprint`,
-  )) {
-    prior.set(row.fingerprint, Number(row.id));
-  }
-  if (refs.length > 0) {
-    const refSources = refs.map((r) => r.record.source);
-    const refIds = refs.map((r) => r.record.repostOf as string);
-    for (const row of await queryRows<{ source: string; external_id: string; id: number }>(
-      tx,
-      sql`select c.source, c.external_id, c.id from complaints c
-          join unnest(${pgArray(refSources, "text")}, ${pgArray(refIds, "text")}) as u(s, e)
+  const fingerprints = [...new Set(keyed.filter((k) => k.ampKey).map((k) => k.ampKey as string))];
+  const known = await queryRows<{ kind: string; a: string | null; b: string | null; id: string | number }>(
+    db,
+    sql`select 'id' as kind, null::text as a, null::text as b, nextval(pg_get_serial_sequence('complaints', 'id')) as id
+          from generate_series(1, ${keyed.length})
+        union all
+        select 'ext', c.source, c.external_id, c.id from complaints c
+          join unnest(${pgArray(lookupSources, "text")}, ${pgArray(lookupIds, "text")}) as u(s, e)
             on c.source = u.s and c.external_id = u.e
-          where c.org_id = ${orgId}`,
-    )) {
-      prior.set(`ref:${row.source}:${row.external_id}`, Number(row.id));
-    }
+          where c.org_id = ${orgId}
+        union all
+        select 'amp', c.fingerprint, null, min(c.id) from complaints c
+          where c.org_id = ${orgId} and c.fingerprint = any(${pgArray(fingerprints, "text")})
+          group by c.fingerprint`,
+  );
+  const ids: number[] = [];
+  const stored = new Map<string, number>();
+  const prior = new Map<string, number>();
+  for (const row of known) {
+    if (row.kind === "id") ids.push(Number(row.id));
+    else if (row.kind === "ext") stored.set(`${row.a}\u0000${row.b}`, Number(row.id));
+    else prior.set(row.a as string, Number(row.id));
   }
+
+  // Amplification: a declared repost of a stored original, or a key seen before (stored or earlier here).
+  const rows: PreparedRow[] = [];
+  let duplicates = 0;
   const firstInBatch = new Map<string, number>();
-  for (const row of keyed) {
-    const key = row.ampKey!;
-    const original = prior.get(key) ?? firstInBatch.get(key);
-    if (original !== undefined) amplifies.set(row.id, original);
-    else firstInBatch.set(key, row.id);
-  }
-  return amplifies;
-}
-
-async function insertComplaints(
-  tx: Db,
-  orgId: number,
-  rows: PreparedRow[],
-  amplifies: Map<number, number>,
-  sourceId: number | null,
-): Promise<Set<number>> {
-  const col = <T>(fn: (r: PreparedRow) => T) => rows.map(fn);
-  const inserted = await queryRows<{ id: number }>(
-    tx,
-    sql`insert into complaints (
-          id, org_id, source, source_id, external_id, text, author_handle, author_name, author_followers,
-          created_at, lat, lon, location, postal_code, url, region_code, region_method, region_confidence,
-          topic_slug, topic_score, sentiment, fingerprint, amplifies_id, counted, raw)
-        overriding system value
-        select u.id, ${orgId}, u.source, ${sourceId}::int, u.external_id, u.text, u.author_handle, u.author_name,
-          u.author_followers, u.created_at, u.lat, u.lon, u.location, u.postal_code, u.url, u.region_code,
-          u.region_method, u.region_confidence, u.topic_slug, u.topic_score, u.sentiment, u.fingerprint,
-          nullif(u.amplifies_id, 0), u.counted, u.raw::jsonb
-        from unnest(
-          ${pgArray(
-            col((r) => r.id),
-            "bigint",
-          )},
-          ${pgArray(
-            col((r) => r.record.source),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.record.externalId),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.record.text),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.record.author?.handle ?? null),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.record.author?.name ?? null),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.record.author?.followers ?? null),
-            "int",
-          )},
-          ${pgArray(
-            col((r) => new Date(r.createdMs).toISOString()),
-            "timestamptz",
-          )},
-          ${pgArray(
-            col((r) => r.record.lat ?? null),
-            "float8",
-          )},
-          ${pgArray(
-            col((r) => r.record.lon ?? null),
-            "float8",
-          )},
-          ${pgArray(
-            col((r) => r.record.location),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.record.postalCode),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.record.url),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.enrichment.regionCode),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.enrichment.regionMethod),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.enrichment.regionConfidence),
-            "float4",
-          )},
-          ${pgArray(
-            col((r) => r.enrichment.topicSlug),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => r.enrichment.topicScore),
-            "float4",
-          )},
-          ${pgArray(
-            col((r) => r.enrichment.sentiment),
-            "float4",
-          )},
-          ${pgArray(
-            col((r) => r.ampKey),
-            "text",
-          )},
-          ${pgArray(
-            col((r) => amplifies.get(r.id) ?? null),
-            "bigint",
-          )},
-          ${pgArray(
-            col((r) => !amplifies.has(r.id)),
-            "bool",
-          )},
-          ${pgArray(
-            col((r) => JSON.stringify(r.raw, withoutNul)),
-            "text",
-          )}
-        ) as u(id, source, external_id, text, author_handle, author_name, author_followers, created_at, lat, lon,
-               location, postal_code, url, region_code, region_method, region_confidence, topic_slug, topic_score,
-               sentiment, fingerprint, amplifies_id, counted, raw)
-        on conflict (org_id, source, external_id) where external_id is not null do nothing
-        returning id`,
-  );
-  return new Set(inserted.map((r) => Number(r.id)));
-}
-
-/** One count per author per region × topic per hour: returns ids of rows whose author already counted. */
-async function claimAuthors(tx: Db, orgId: number, rows: PreparedRow[]): Promise<number[]> {
-  const claims = new Map<string, { row: PreparedRow; hour: number; region: string; topic: string }>();
-  const repeats: number[] = [];
-  for (const row of rows) {
-    if (!row.author) continue;
-    const hour = hourStart(row.createdMs);
-    const region = row.enrichment.regionCode ?? UNKNOWN_REGION;
-    const key = `${hour}|${region}|${row.enrichment.topicSlug}|${row.author}`;
-    if (claims.has(key)) repeats.push(row.id);
-    else claims.set(key, { row, hour, region, topic: row.enrichment.topicSlug });
-  }
-  if (claims.size === 0) return repeats;
-  // Sorted, so concurrent batches take row locks in the same order.
-  const entries = [...claims.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const won = await queryRows<{ k: string }>(
-    tx,
-    sql`insert into counted_authors (org_id, hour_start, region_code, topic_slug, author_key)
-        select ${orgId}, u.h, u.r, u.t, u.a
-        from unnest(${pgArray(
-          entries.map(([, c]) => new Date(c.hour).toISOString()),
-          "timestamptz",
-        )},
-                    ${pgArray(
-                      entries.map(([, c]) => c.region),
-                      "text",
-                    )},
-                    ${pgArray(
-                      entries.map(([, c]) => c.topic),
-                      "text",
-                    )},
-                    ${pgArray(
-                      entries.map(([, c]) => c.row.author),
-                      "text",
-                    )}) as u(h, r, t, a)
-        on conflict do nothing
-        returning (extract(epoch from hour_start) * 1000)::bigint || '|' || region_code || '|' || topic_slug || '|' || author_key as k`,
-  );
-  const wonKeys = new Set(won.map((w) => w.k));
-  for (const [key, claim] of entries) if (!wonKeys.has(key)) repeats.push(claim.row.id);
-  return repeats;
-}
-
-async function addCounts(
-  tx: Db,
-  orgId: number,
-  rows: PreparedRow[],
-  amplifies: Map<number, number>,
-  repeats: Set<number>,
-): Promise<number[]> {
-  const cells = new Map<
-    string,
-    { region: string; topic: string; bucket: number; count: number; raw: number }
-  >();
-  for (const row of rows) {
-    const region = row.enrichment.regionCode ?? UNKNOWN_REGION;
-    const bucket = bucketStart(row.createdMs);
-    const key = `${region}|${row.enrichment.topicSlug}|${bucket}`;
-    let cell = cells.get(key);
-    if (!cell) {
-      cell = { region, topic: row.enrichment.topicSlug, bucket, count: 0, raw: 0 };
-      cells.set(key, cell);
+  for (const [i, k] of keyed.entries()) {
+    if (k.record.externalId && stored.has(`${k.record.source}\u0000${k.record.externalId}`)) {
+      duplicates++;
+      continue;
     }
-    cell.raw++;
-    if (!amplifies.has(row.id) && !repeats.has(row.id)) cell.count++;
+    const id = ids[i];
+    let amplifies: number | null = null;
+    if (k.ampKey) {
+      const original =
+        (k.repostOf ? stored.get(`${k.record.source}\u0000${k.repostOf}`) : undefined) ??
+        prior.get(k.ampKey) ??
+        firstInBatch.get(k.ampKey);
+      if (original !== undefined) amplifies = original;
+      else firstInBatch.set(k.ampKey, id);
+    }
+    rows.push({
+      id,
+      record: k.record,
+      raw: k.raw,
+      enrichment: k.enrichment,
+      createdMs: k.createdMs,
+      ampKey: k.ampKey,
+      amplifies,
+      author: authorKey(k.record.source, k.record.author),
+    });
   }
-  if (cells.size === 0) return [];
-  const list = [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
-  await tx.execute(
-    sql`insert into complaint_counts (org_id, region_code, topic_slug, bucket_start, count, raw_count)
-        select ${orgId}, u.r, u.t, u.b, u.c, u.raw
-        from unnest(${pgArray(
-          list.map((c) => c.region),
-          "text",
-        )},
-                    ${pgArray(
-                      list.map((c) => c.topic),
-                      "text",
-                    )},
-                    ${pgArray(
-                      list.map((c) => new Date(c.bucket).toISOString()),
-                      "timestamptz",
-                    )},
-                    ${pgArray(
-                      list.map((c) => c.count),
-                      "int",
-                    )},
-                    ${pgArray(
-                      list.map((c) => c.raw),
-                      "int",
-                    )}) as u(r, t, b, c, raw)
-        on conflict (org_id, region_code, topic_slug, bucket_start)
-        do update set count = complaint_counts.count + excluded.count,
-                      raw_count = complaint_counts.raw_count + excluded.raw_count`,
+  if (rows.length === 0) return { inserted: 0, duplicates };
+
+  // One count per author per region × topic per hour: the first of a key in this batch claims it (if no
+  // earlier batch did); later ones in this batch do not count.
+  const claimKeys = new Map<string, PreparedRow>();
+  const claimOf = new Map<number, string>();
+  const counted: boolean[] = [];
+  for (const row of rows) {
+    if (row.amplifies !== null) {
+      counted.push(false);
+      continue;
+    }
+    if (!row.author) {
+      counted.push(true);
+      continue;
+    }
+    const key = `${hourStart(row.createdMs)}|${row.enrichment.regionCode ?? UNKNOWN_REGION}|${row.enrichment.topicSlug}|${row.author}`;
+    if (claimKeys.has(key)) {
+      counted.push(false);
+      continue;
+    }
+    claimKeys.set(key, row);
+    claimOf.set(row.id, key);
+    counted.push(true);
+  }
+  // Sorted, so concurrent batches take locks in the same order.
+  const claims = [...claimKeys.keys()].sort();
+  const claimParts = claims.map((k) => k.split("|"));
+
+  const col = <T>(fn: (r: PreparedRow, i: number) => T) => rows.map(fn);
+  const result = await queryRows<{ inserted: number; buckets: string[] | null }>(
+    db,
+    sql`with claims as (
+          insert into counted_authors (org_id, hour_start, region_code, topic_slug, author_key)
+          select ${orgId}, to_timestamp(u.h / 1000.0), u.r, u.t, u.a
+          from unnest(${pgArray(
+            claimParts.map((p) => p[0]),
+            "bigint",
+          )}, ${pgArray(
+            claimParts.map((p) => p[1]),
+            "text",
+          )},
+                      ${pgArray(
+                        claimParts.map((p) => p[2]),
+                        "text",
+                      )}, ${pgArray(
+                        claimParts.map((p) => p.slice(3).join("|")),
+                        "text",
+                      )})
+               as u(h, r, t, a)
+          on conflict do nothing
+          returning (extract(epoch from hour_start) * 1000)::bigint || '|' || region_code || '|' || topic_slug || '|' || author_key as k
+        ),
+        ins as (
+          insert into complaints (
+            id, org_id, source, source_id, external_id, text, author_handle, author_name, author_followers,
+            created_at, lat, lon, location, postal_code, url, region_code, region_method, region_confidence,
+            topic_slug, topic_score, sentiment, fingerprint, amplifies_id, counted, raw)
+          overriding system value
+          select u.id, ${orgId}, u.source, ${options.sourceId ?? null}::int, u.external_id, u.text, u.author_handle,
+            u.author_name, u.author_followers, u.created_at, u.lat, u.lon, u.location, u.postal_code, u.url,
+            u.region_code, u.region_method, u.region_confidence, u.topic_slug, u.topic_score, u.sentiment,
+            u.fingerprint, u.amplifies_id,
+            u.counted and (u.claim is null or exists (select 1 from claims where claims.k = u.claim)),
+            u.raw::jsonb
+          from unnest(
+            ${pgArray(
+              col((r) => r.id),
+              "bigint",
+            )},
+            ${pgArray(
+              col((r) => r.record.source),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.record.externalId),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.record.text),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.record.author?.handle ?? null),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.record.author?.name ?? null),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.record.author?.followers ?? null),
+              "int",
+            )},
+            ${pgArray(
+              col((r) => new Date(r.createdMs).toISOString()),
+              "timestamptz",
+            )},
+            ${pgArray(
+              col((r) => r.record.lat ?? null),
+              "float8",
+            )},
+            ${pgArray(
+              col((r) => r.record.lon ?? null),
+              "float8",
+            )},
+            ${pgArray(
+              col((r) => r.record.location),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.record.postalCode),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.record.url),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.enrichment.regionCode),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.enrichment.regionMethod),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.enrichment.regionConfidence),
+              "float4",
+            )},
+            ${pgArray(
+              col((r) => r.enrichment.topicSlug),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.enrichment.topicScore),
+              "float4",
+            )},
+            ${pgArray(
+              col((r) => r.enrichment.sentiment),
+              "float4",
+            )},
+            ${pgArray(
+              col((r) => r.ampKey),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => r.amplifies),
+              "bigint",
+            )},
+            ${pgArray(
+              col((_r, i) => counted[i]),
+              "bool",
+            )},
+            ${pgArray(
+              col((r) => claimOf.get(r.id) ?? null),
+              "text",
+            )},
+            ${pgArray(
+              col((r) => JSON.stringify(r.raw, withoutNul)),
+              "text",
+            )}
+          ) as u(id, source, external_id, text, author_handle, author_name, author_followers, created_at, lat, lon,
+                 location, postal_code, url, region_code, region_method, region_confidence, topic_slug, topic_score,
+                 sentiment, fingerprint, amplifies_id, counted, claim, raw)
+          on conflict (org_id, source, external_id) where external_id is not null do nothing
+          returning region_code, topic_slug, created_at, counted
+        ),
+        cnt as (
+          insert into complaint_counts (org_id, region_code, topic_slug, bucket_start, count, raw_count)
+          select ${orgId}, coalesce(region_code, ${UNKNOWN_REGION}), topic_slug,
+                 to_timestamp(floor(extract(epoch from created_at) / 300) * 300) as bucket,
+                 count(*) filter (where counted), count(*)
+          from ins
+          group by 2, 3, 4
+          order by 2, 3, 4
+          on conflict (org_id, region_code, topic_slug, bucket_start)
+          do update set count = complaint_counts.count + excluded.count,
+                        raw_count = complaint_counts.raw_count + excluded.raw_count
+          returning bucket_start
+        )
+        select (select count(*)::int from ins) as inserted,
+               (select array_agg(distinct (extract(epoch from bucket_start) * 1000)::bigint::text) from cnt) as buckets`,
   );
-  return [...new Set(list.map((c) => c.bucket))].sort((a, b) => a - b);
+  const inserted = result[0]?.inserted ?? 0;
+  const buckets = (result[0]?.buckets ?? []).map(Number).sort((a, b) => a - b);
+  if (options.onCommitted && inserted > 0) await options.onCommitted({ orgId, inserted, buckets });
+  return { inserted, duplicates: duplicates + (rows.length - inserted) };
 }
 
 async function recordSourceStats(ctx: IntakeContext, sourceId: number, summary: ImportSummary) {

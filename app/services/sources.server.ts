@@ -123,7 +123,7 @@ export async function acceptWebhook(
     .select()
     .from(sources)
     .where(and(eq(sources.id, sourceId), eq(sources.orgId, orgId)));
-  if (!source || !source.enabled)
+  if (!source?.enabled)
     throw new NotFoundError(`Unknown source ${sourceId}: create it under Settings → Sources.`);
   if (!source.webhookSecretEnc)
     throw new UnauthorizedError("This source has no signing secret; rotate it in Settings.");

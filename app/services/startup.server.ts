@@ -1,7 +1,7 @@
 import type { Env } from "~/utils/env.server";
 import { type Database, openDatabase } from "~db/client.server";
 import { type DemoResult, seedDemo } from "~db/seed";
-import { ensureBaseline, type Organisation } from "./bootstrap.server";
+import { ensureBaseline, type Organisation, requirePrimaryOrganisation } from "./bootstrap.server";
 import { countUsers } from "./users.server";
 
 export interface Started {
@@ -32,7 +32,8 @@ export async function startDatabase(
         adminPassword: env.CLARION_ADMIN_PASSWORD,
       });
     }
-    return { database, org, demo };
+    // Seeding the demo renames the organisation and marks it as the demo one.
+    return { database, org: demo ? await requirePrimaryOrganisation(database.db) : org, demo };
   } catch (error) {
     if (!options.database) await database.close().catch(() => {});
     throw error;

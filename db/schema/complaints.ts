@@ -121,7 +121,7 @@ export const complaints = pgTable(
       .on(t.orgId, t.incidentId, t.createdAt)
       .where(sql`${t.incidentId} is not null and ${t.answeredAt} is null`),
     index("complaints_cluster_idx").on(t.clusterId, t.createdAt).where(sql`${t.clusterId} is not null`),
-    index("complaints_fingerprint_idx").on(t.orgId, t.fingerprint),
+    index("complaints_fingerprint_idx").on(t.orgId, t.fingerprint).where(sql`${t.fingerprint} is not null`),
     foreignKey({
       name: "complaints_region_fk",
       columns: [t.orgId, t.regionCode],

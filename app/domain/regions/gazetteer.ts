@@ -35,6 +35,7 @@ export interface NameEntry {
 }
 
 export const FOREIGN_MIN_POPULATION = 100_000;
+const ONE_WORD = /^[A-Za-z]{4,}$/;
 const US_TERRITORIES = new Set(["PR", "GU", "VI", "AS", "MP"]);
 
 export class Gazetteer {
@@ -72,15 +73,26 @@ export class Gazetteer {
   }
 
   private add(place: Place): void {
-    const tokens = nameTokens(place.name);
-    if (tokens.length === 0) return;
-    const key = tokens.length === 1 ? tokens[0] : tokens.join(" ");
+    let key: string;
+    let first: string;
+    let count: number;
+    if (ONE_WORD.test(place.name)) {
+      // Most names: one plain word (and never an abbreviation such as "St").
+      key = place.name.toLowerCase();
+      first = key;
+      count = 1;
+    } else {
+      const tokens = nameTokens(place.name);
+      if (tokens.length === 0) return;
+      key = tokens.join(" ");
+      first = tokens[0];
+      count = tokens.length;
+    }
     let entry = this.byName.get(key);
     if (!entry) {
       entry = { places: [], total: 0 };
       this.byName.set(key, entry);
-      const first = tokens[0];
-      if ((this.maxTokens.get(first) ?? 0) < tokens.length) this.maxTokens.set(first, tokens.length);
+      if ((this.maxTokens.get(first) ?? 0) < count) this.maxTokens.set(first, count);
     }
     // One candidate per (name, state) for US places: the most populous (GeoNames lists e.g. two
     // "Jackson, KY"); foreign places keep one per (name, country).

@@ -25,7 +25,7 @@ export interface Tokens {
   /** Name-matching form: `norm` with St/Ste/Ft/Mt expanded (Saint, Sainte, Fort, Mount). */
   key: string[];
   flags: number[];
-  /** The (diacritic-folded) string the offsets refer to. */
+  /** The string the offsets refer to (the input, cut at `maxChars`). */
   source: string;
   start: number[];
   end: number[];
@@ -92,7 +92,7 @@ export function tokenBuffer(): Tokens {
  * only the first `count` entries are meaningful; the result is valid until the next call with it.
  */
 export function tokenize(input: string, maxChars = 4000, into?: Tokens): Tokens {
-  const s = fold(input.length > maxChars ? input.slice(0, maxChars) : input);
+  const s = input.length > maxChars ? input.slice(0, maxChars) : input;
   const t = into ?? tokenBuffer();
   const { norm, key, flags, start, end } = t;
   let k = 0; // tokens so far
@@ -162,6 +162,7 @@ export function tokenize(input: string, maxChars = 4000, into?: Tokens): Tokens 
       continue;
     }
     let hasLower = false;
+    let nonAscii = false;
     let letters = 0;
     let j = i;
     while (j < n) {
@@ -171,15 +172,23 @@ export function tokenize(input: string, maxChars = 4000, into?: Tokens): Tokens 
         else {
           letters++;
           if (isLowerLetter(d)) hasLower = true;
+          if (d >= 0x80) nonAscii = true;
         }
         j++;
       } else if ((d === 39 || d === 0x2019) && j + 1 < n && isWordChar(s.charCodeAt(j + 1)) && j > i) {
+        if (d === 0x2019) nonAscii = true;
         j++;
       } else break;
     }
-    if (isUpperAscii(c)) f |= CAP;
-    if (letters >= 2 && !hasLower && isUpperAscii(c)) f |= UPPER;
-    const lower = lowerAll.length === n ? lowerAll.slice(i, j) : s.slice(i, j).toLowerCase();
+    const upperFirst = isUpperAscii(c) || (c >= 0xc0 && c <= 0xde && c !== 0xd7);
+    if (upperFirst) f |= CAP;
+    if (letters >= 2 && !hasLower && upperFirst) f |= UPPER;
+    // Only the rare token with non-ASCII letters is folded ("José" → "jose", "d’Alene" → "d'alene").
+    const lower = nonAscii
+      ? fold(s.slice(i, j)).toLowerCase()
+      : lowerAll.length === n
+        ? lowerAll.slice(i, j)
+        : s.slice(i, j).toLowerCase();
     const abbr = ABBREVIATIONS[lower];
     if (abbr !== undefined && j < n && s.charCodeAt(j) === 46) j++; // "St." — the period is not a break
     norm[k] = lower;

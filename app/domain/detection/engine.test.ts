@@ -1,0 +1,280 @@
+import { describe, expect, it } from "vitest";
+import { type DetectorConfigInput, resolveConfig } from "./config";
+import { type CellDecision, type CellInput, type CellState, evaluateBucket } from "./engine";
+import { replaySeries, seriesInputAt } from "./series";
+import { negBinom, rhythmRate, rhythmSeries, rng } from "./synthetic";
+
+const WEEK = 2016; // 5-minute buckets in a week
+const DAY = 288;
+const STEP = 300_000;
+const START = Date.UTC(2026, 0, 5); // a Monday, 00:00 UTC
+
+const run = (values: number[], overrides: DetectorConfigInput = {}, start = START) =>
+  replaySeries(values, { start, config: resolveConfig(overrides) });
+const onsets = (ds: CellDecision[], from = 0, to = ds.length) =>
+  ds.slice(from, to).filter((d) => d.opened).length;
+const detectedOnsets = (ds: CellDecision[], from = 0, to = ds.length) =>
+  ds
+    .slice(from, to)
+    .filter((d, i) => d.level === "detected" && (d.opened || ds[from + i - 1]?.level !== "detected")).length;
+
+describe("evaluateBucket on hand-made series", () => {
+  it("stays quiet on a flat, overdispersed series", () => {
+    const v = rhythmSeries(1, START, 3 * WEEK, 5, { mean: 20, size: 10 });
+    const ds = run(v);
+    expect(detectedOnsets(ds)).toBe(0);
+    expect(onsets(ds)).toBeLessThanOrEqual(3); // a few `possible` at most in three weeks
+  });
+
+  it("follows a diurnal and weekly rhythm without alarms, then flags a sharp spike at once", () => {
+    const rhythm = { mean: 20, diurnal: 0.8, weekend: 0.6 };
+    const v = rhythmSeries(2, START, 4 * WEEK, 5, { ...rhythm, size: 10 });
+    const at = 3 * WEEK + 2 * DAY + 14 * 12; // Wednesday 14:00, near the daily peak
+    const rate = rhythmRate(START + at * STEP, rhythm);
+    v[at] = Math.round(rate * 6);
+    const ds = run(v);
+    expect(detectedOnsets(ds, 0, at)).toBe(0);
+    expect(ds[at].level).toBe("detected");
+    expect(ds[at].opened).toBe(true);
+    expect(ds[at].reason).toBe("spike");
+    expect(ds[at].baseline).toBe("weekly");
+    expect(ds[at].expected).toBeGreaterThan(rate * 0.7);
+    expect(ds[at].expected).toBeLessThan(rate * 1.3);
+    expect(ds[at].pValue).toBeLessThan(1e-6);
+    expect(ds[at].score).toBeGreaterThan(6);
+    // The quiet night is not a spike, and the spike is on the bucket, not before it.
+    expect(ds[at - 1].level).toBeNull();
+  });
+
+  it("catches a slow ramp with the CUSUM that no single bucket would flag", () => {
+    const v = rhythmSeries(1, START, 3 * WEEK + 300, 5, { mean: 20, size: 50 });
+    const r0 = 3 * WEEK;
+    const rand = rng(77);
+    // 20 → 36 over three hours, then stays at 36: never more than 1.8× in any one bucket's mean.
+    for (let i = 0; i < 300; i++) v[r0 + i] = negBinom(rand, 20 + Math.min(i, 36) * (16 / 36), 50);
+    const withCusum = run(v);
+    const without = run(v, { cusum: { enabled: false } });
+    const firstDetected = (ds: CellDecision[]) => ds.findIndex((d, i) => i >= r0 && d.level === "detected");
+    const a = firstDetected(withCusum);
+    expect(a).toBeGreaterThan(r0);
+    expect(a - r0).toBeLessThan(60);
+    expect(withCusum[a].reason).toBe("cusum");
+    expect(firstDetected(without)).toBe(-1);
+  });
+
+  it("is robust to a single outlier: flagged once, ends, and does not poison next week's baseline", () => {
+    const v = rhythmSeries(3, START, 4 * WEEK, 5, { mean: 20, size: 10 });
+    const x = 3 * WEEK - 500;
+    v[x] = 400;
+    const ds = run(v);
+    expect(ds[x].level).toBe("detected");
+    const config = resolveConfig({});
+    const end = ds.findIndex((d, i) => i > x && !d.inSpike);
+    expect(end).toBeGreaterThan(x);
+    expect(end - x).toBeLessThanOrEqual(4 * config.endQuietBuckets);
+    expect(ds.slice(x + 1, end).filter((d) => d.level).length).toBeLessThanOrEqual(3);
+    // Same time next week: the 400 is clipped out of the seasonal reference.
+    expect(ds[x + WEEK].expected).toBeGreaterThan(14);
+    expect(ds[x + WEEK].expected).toBeLessThan(26);
+    expect(ds[x + WEEK].level).toBeNull();
+  });
+
+  it("treats missing buckets as zeros without alarming when counting resumes", () => {
+    const rhythm = { mean: 20, diurnal: 0.8, weekend: 0.6 };
+    const v = rhythmSeries(5, START, 4 * WEEK, 5, { ...rhythm, size: 10 });
+    const gap = 3 * WEEK - 1000;
+    for (let i = gap; i < gap + 26; i++) v[i] = 0; // a 2-hour hole in the counts
+    const ds = run(v);
+    expect(onsets(ds, gap, gap + 60)).toBe(0);
+    // A week later the hole is one week of several in the reference, not the baseline.
+    const rate = rhythmRate(START + (gap + WEEK + 13) * STEP, rhythm);
+    expect(ds[gap + WEEK + 13].expected).toBeGreaterThan(rate * 0.6);
+    expect(onsets(ds, gap + WEEK - 6, gap + WEEK + 40)).toBe(0);
+  });
+
+  it("tolerates skipped evaluations and rejects going back in time", () => {
+    const config = resolveConfig({});
+    const v = rhythmSeries(6, START, 2 * WEEK, 5, { mean: 20, size: 10 });
+    const cell = (i: number, state: CellState | null): CellInput => ({
+      region: "CA",
+      topic: "outage",
+      ...seriesInputAt(v, i, START, config),
+      state,
+    });
+    const [a] = evaluateBucket({ bucketStart: START + 2000 * STEP, config, cells: [cell(2000, null)] });
+    const [b] = evaluateBucket({ bucketStart: START + 2010 * STEP, config, cells: [cell(2010, a.state)] });
+    expect(b.state.lastBucket).toBe(START + 2010 * STEP);
+    expect(b.state.cusum).toBeGreaterThanOrEqual(0);
+    expect(() =>
+      evaluateBucket({ bucketStart: START + 2010 * STEP, config, cells: [cell(2010, b.state)] }),
+    ).toThrow(RangeError);
+  });
+
+  it("aligns the weekly season on local time across a DST change", () => {
+    // Busy 09:00–17:00 New York time on weekdays, quiet otherwise; DST starts Sunday 8 March 2026.
+    const start = Date.UTC(2026, 1, 2, 5); // Monday 2 February, 00:00 EST
+    const hourFmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: "America/New_York",
+      hourCycle: "h23",
+      hour: "numeric",
+      weekday: "short",
+    });
+    const rand = rng(11);
+    const v: number[] = [];
+    for (let i = 0; i < 6 * WEEK; i++) {
+      const parts = hourFmt.formatToParts(new Date(start + i * STEP));
+      const hour = Number(parts.find((p) => p.type === "hour")?.value);
+      const weekday = parts.find((p) => p.type === "weekday")?.value;
+      const busy = hour >= 9 && hour < 17 && weekday !== "Sat" && weekday !== "Sun";
+      v.push(negBinom(rand, busy ? 60 : 5, 20));
+    }
+    const change = Math.round((Date.UTC(2026, 2, 8, 7) - start) / STEP);
+    const local = run(v, { timeZone: "America/New_York" }, start);
+    const utc = run(v, { timeZone: "UTC" }, start);
+    // Local time of week: opening hour is expected, before and after the change.
+    expect(detectedOnsets(local, 4 * WEEK, change + WEEK)).toBe(0);
+    // A fixed 7 × 24 h lookback compares 09:00 with last week's 08:00 and cries wolf every morning.
+    expect(detectedOnsets(utc, change, change + WEEK)).toBeGreaterThanOrEqual(3);
+  });
+
+  it("is conservative at cold start, and silent with almost no history", () => {
+    const config = resolveConfig({});
+    const v = rhythmSeries(3, START, 4 * WEEK, 5, { mean: 20, size: 10 });
+    const at = 3 * WEEK + 100;
+    const observed = 100; // 5× the mean
+    const warm = run([...v.slice(0, at), observed])[at];
+    const [cold] = evaluateBucket({
+      bucketStart: START,
+      config,
+      cells: [
+        { region: "CA", topic: "outage", observed, seasonal: [], recent: v.slice(at - 36, at), state: null },
+      ],
+    });
+    expect(cold.baseline).toBe("short");
+    expect(warm.level).not.toBeNull();
+    expect(cold.level).toBeNull();
+    expect(cold.pValue).toBeGreaterThan(warm.pValue);
+    const [none] = evaluateBucket({
+      bucketStart: START,
+      config,
+      cells: [
+        { region: "CA", topic: "outage", observed: 5000, seasonal: [], recent: [20, 18, 22], state: null },
+      ],
+    });
+    expect(none.baseline).toBe("none");
+    expect(none.level).toBeNull();
+    expect(none.pValue).toBe(1);
+  });
+
+  it("is causal: a prefix gets exactly the decisions it gets inside the whole series", () => {
+    const v = rhythmSeries(8, START, 2 * WEEK + 2 * DAY, 5, { mean: 15, diurnal: 0.6, size: 8 });
+    v[2 * WEEK + 100] = 300;
+    const full = run(v);
+    const cut = 2 * WEEK + 150;
+    const prefix = run(v.slice(0, cut));
+    expect(prefix).toEqual(full.slice(0, cut));
+    expect(full[2 * WEEK + 100].level).toBe("detected"); // and the prefix saw the same spike
+  });
+});
+
+describe("many cells at once", () => {
+  const cellsFor = (
+    series: number[][],
+    i: number,
+    config: ReturnType<typeof resolveConfig>,
+    states: (CellState | null)[],
+  ) =>
+    series.map((v, k) => ({
+      region: `R${k}`,
+      topic: "outage",
+      ...seriesInputAt(v, i, START, config),
+      state: states[k],
+    }));
+
+  it("controls false alarms across cells tested together (Benjamini–Hochberg)", () => {
+    const n = 100;
+    const series = Array.from({ length: n }, (_, k) =>
+      rhythmSeries(100 + k, START, 3 * WEEK + DAY, 5, { mean: 20, size: 10 }),
+    );
+    const count = (multipleTesting: "bh" | "none") => {
+      const config = resolveConfig({ multipleTesting });
+      const states: (CellState | null)[] = Array(n).fill(null);
+      let opened = 0;
+      for (let i = 3 * WEEK - DAY / 2; i < 3 * WEEK + DAY; i++) {
+        const ds = evaluateBucket({
+          bucketStart: START + i * STEP,
+          config,
+          cells: cellsFor(series, i, config, states),
+        });
+        ds.forEach((d, k) => {
+          states[k] = d.state;
+          if (i >= 3 * WEEK && d.opened) opened++;
+        });
+      }
+      return opened;
+    };
+    const bh = count("bh");
+    const none = count("none");
+    // 100 quiet cells × 288 buckets = 28,800 tests: at most a couple of alarms once corrected.
+    expect(bh).toBeLessThanOrEqual(2);
+    expect(none).toBeGreaterThan(bh);
+  });
+
+  it("still flags a real spike among many quiet cells", () => {
+    const n = 100;
+    const config = resolveConfig({});
+    const series = Array.from({ length: n }, (_, k) =>
+      rhythmSeries(300 + k, START, 3 * WEEK + 10, 5, { mean: 20, size: 10 }),
+    );
+    const at = 3 * WEEK + 5;
+    series[42][at] = 200;
+    const ds = evaluateBucket({
+      bucketStart: START + at * STEP,
+      config,
+      cells: cellsFor(series, at, config, Array(n).fill(null)),
+    });
+    expect(ds[42].level).not.toBeNull();
+    expect(ds.filter((d) => d.level).length).toBe(1);
+  });
+
+  it("models a sparse cell as its share of the topic over all regions", () => {
+    const config = resolveConfig({});
+    const n = 10;
+    const busy = Array.from({ length: n }, (_, k) =>
+      rhythmSeries(500 + k, START, 3 * WEEK + 10, 5, { mean: 20, size: 10 }),
+    );
+    const sparse = rhythmSeries(600, START, 3 * WEEK + 10, 5, { mean: 0.1, size: 10 });
+    const at = 3 * WEEK + 8; // three full weeks of history: a trusted season
+    const cells = [
+      ...busy.map((v, k) => ({
+        region: `R${k}`,
+        topic: "outage",
+        ...seriesInputAt(v, at, START, config),
+        state: null,
+      })),
+      {
+        region: "WY",
+        topic: "outage",
+        ...seriesInputAt(sparse, at, START, config),
+        observed: 6,
+        state: null,
+      },
+    ];
+    const ds = evaluateBucket({ bucketStart: START + at * STEP, config, cells });
+    const wy = ds[n];
+    expect(wy.baseline).toBe("parent-topic");
+    expect(wy.expected).toBeGreaterThan(0.03);
+    expect(wy.expected).toBeLessThan(0.3); // ≈ 0.1: its share (~0.5%) of ~200 per bucket
+    expect(wy.level).not.toBeNull(); // 6 complaints where 0.1 is usual
+    expect(ds.slice(0, n).every((d) => d.baseline === "weekly")).toBe(true);
+  });
+
+  it("keeps its state JSON-serialisable", () => {
+    const v = rhythmSeries(9, START, WEEK + 50, 5, { mean: 20, size: 10 });
+    v[WEEK + 40] = 300;
+    const ds = run(v);
+    const state = ds[WEEK + 41].state;
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+    expect(state.episode).not.toBeNull();
+  });
+});

@@ -1,0 +1,684 @@
+/**
+ * The spike detector: decides, causally, whether the count of one region × topic cell in one
+ * 5-minute bucket is a spike, for all cells of a bucket at once.
+ *
+ *   evaluateBucket({ bucketStart, cells, config }) → CellDecision[]   (same order as `cells`)
+ *
+ * Inputs per cell (`CellInput`), all counts of the cell, missing buckets passed as 0:
+ *   - observed: the count in the bucket being decided, [bucketStart, bucketStart + bucket).
+ *   - seasonal: one row per past week that the history covers (index 0 = one week ago, at most
+ *     `config.seasonal.weeks` rows), each of 2·halfWidth + 1 counts: the buckets at offsets
+ *     −halfWidth … +halfWidth around the same LOCAL time of week (`seasonalBucketStarts` lists the
+ *     bucket starts to read). Leave a week out when the history does not reach back to it (before the
+ *     organisation started counting), rather than passing zeros for time that was never observed.
+ *   - recent: the `config.recentBuckets` buckets just before this one, oldest first (fewer while the
+ *     history is short). The last element is the bucket immediately before `bucketStart`.
+ *   - state: what this function returned for the cell at the previous bucket (JSON, stored in jsonb),
+ *     or null for a new cell. Buckets must be evaluated in time order; skipped buckets are tolerated
+ *     (they reset the CUSUM and count as quiet for an open spike).
+ *
+ * How a cell is decided:
+ *   1. Reference: the counts of the same local time in past weeks (weekly season). With fewer than
+ *      `seasonal.minWeeks` weeks, the same time on the previous `dailyDays` days (from `recent`) is
+ *      pooled in; with less than a day of history, the last `shortBuckets` buckets are used; with fewer
+ *      than `minReferenceValues` values, the cell is not tested (cold start: silence over noise).
+ *   2. Baseline: a winsorised mean and variance of the reference (earlier spikes are clipped), turned
+ *      into a negative binomial (variance = μ + μ²/r: overdispersion, as social counts are), rescaled
+ *      by a slow level factor (smoothed observed ÷ smoothed reference, kept in the state) so a cell whose
+ *      volume grows or shrinks is followed. Predictive variance is inflated by 1/n for n reference values;
+ *      without any weekly history r is capped at `coldMaxSize` (assume heavy overdispersion).
+ *      Sparse cells (tiny mean, few non-zero counts) use their share of a parent instead: the topic over
+ *      all regions, else the region over all topics (binomial thinning keeps the parent's size r).
+ *   3. Test: one-sided p-value P(X ≥ observed), self-calibrated against the cell's own record of
+ *      surprises (`config.calibration`: peaks over threshold, kept in the state), then adjusted across
+ *      the cells of this bucket (Benjamini–Hochberg by default).
+ *   4. Levels: `possible` and `detected` each need an adjusted p-value ≤ alpha, observed ≥ minCount and
+ *      observed / expected ≥ minRatio (alphas are stricter in cold start). A one-sided CUSUM on clipped
+ *      residuals, standardised by the model's spread × the cell's dispersion factor φ, catches slow
+ *      build-ups: h (raised by ln(m)/2k for m cells) opens `possible`, h × detectedFactor `detected`.
+ *      Once a spike is open the cell stays flagged while it is still elevated (continueRatio /
+ *      continueAlpha, no correction) and escalates possible → detected on a stricter test, after
+ *      `sustainBuckets` buckets that each pass `possible`, or by the CUSUM; it ends after
+ *      `endQuietBuckets` buckets in a row that are not elevated.
+ *
+ * Outputs per cell (`CellDecision`): `level` (null while not flagged), `score` = −log10 of the adjusted
+ * p-value (capped at 300), `expected` (μ), `pValue` (the calibrated one-sided p-value, before the
+ * multiple-testing adjustment), the new `state`, and diagnostics (observed, ratio, reason, onsetAt,
+ * opened, inSpike, baseline source). The decision for bucket t depends
+ * only on the inputs for t and the state from t − 1: appending later data never changes it.
+ */
+import { bucketMs, bucketsPerDay, type DetectorConfig } from "./config";
+import { logNegBinomUpperTail, negBinomSize, type RobustSummary, robustSummary } from "./stats";
+
+export type SpikeLevel = "possible" | "detected";
+
+export interface CellInput {
+  region: string;
+  topic: string;
+  observed: number;
+  /** number[][] or typed-array views: only read by index. */
+  seasonal: readonly ArrayLike<number>[];
+  recent: ArrayLike<number>;
+  state: CellState | null;
+}
+
+/** Where a cell's baseline came from. */
+export type BaselineSource =
+  | "weekly" // same local time of week over past weeks
+  | "weekly+daily" // weekly history still short: pooled with the same time on previous days
+  | "daily" // no weekly history yet: same time on previous days
+  | "short" // under a day of history: the last few hours
+  | "parent-topic" // sparse cell: share of the topic over all regions
+  | "parent-region" // sparse cell: share of the region over all topics
+  | "none"; // too little history to test
+
+/** Why a cell is flagged in this bucket. */
+export type FlagReason = "spike" | "cusum" | "continuing" | "escalated" | "sustained";
+
+export interface EpisodeState {
+  /** Bucket start (ms) where the evidence for this spike began (the flagged bucket, or the CUSUM run start). */
+  startedAt: number;
+  level: SpikeLevel;
+  /** Consecutive elevated buckets (including the current one when elevated). */
+  run: number;
+  /** Consecutive buckets that each met the `possible` test on their own (for sustained escalation). */
+  strongRun: number;
+  /** Consecutive buckets not elevated, and their summed observed / expected counts. */
+  quiet: number;
+  quietObserved: number;
+  quietExpected: number;
+  /** Sums of observed and expected over the elevated buckets. */
+  sumObserved: number;
+  sumExpected: number;
+}
+
+/** Per-cell memory between buckets. Plain JSON (numbers, null, nested objects): store it as jsonb. */
+export interface CellState {
+  v: 1;
+  /** Start (ms) of the last bucket evaluated, to catch out-of-order calls and skipped buckets. */
+  lastBucket: number;
+  /** Buckets evaluated so far. */
+  seen: number;
+  /** Exponentially smoothed (clipped) observed counts and reference means, for the level factor. */
+  levelObserved: number;
+  levelReference: number;
+  /** One-sided CUSUM of clipped standardised residuals, and the run it is accumulating. */
+  cusum: number;
+  cusumStart: number | null;
+  cusumObserved: number;
+  cusumExpected: number;
+  /** The spike the cell is in, or null. */
+  episode: EpisodeState | null;
+  /** Decayed counts for p-value calibration: tested buckets, exceedances of u, and summed excess. */
+  calBuckets: number;
+  calExceedances: number;
+  calExcess: number;
+  calExcessSq: number;
+  /** Decayed sum of squared Pearson residuals and its weight (dispersion factor φ). */
+  dispSum: number;
+  dispBuckets: number;
+}
+
+export interface CellDecision {
+  region: string;
+  topic: string;
+  level: SpikeLevel | null;
+  /** −log10 of the multiple-testing-adjusted p-value, capped at 300 (0 when not tested). */
+  score: number;
+  /** Expected count μ for this bucket under the baseline. */
+  expected: number;
+  /** Calibrated one-sided p-value P(X ≥ observed), before multiple-testing adjustment (1 when not tested). */
+  pValue: number;
+  state: CellState;
+  observed: number;
+  /** observed / max(expected, minExpected). */
+  ratio: number;
+  baseline: BaselineSource;
+  reason: FlagReason | null;
+  /** When flagged: start (ms) of the bucket where this spike's evidence began. */
+  onsetAt: number | null;
+  /** True on the bucket that opened a new spike for this cell. */
+  opened: boolean;
+  /** True while the cell is in a spike after this bucket (flagged now, or quiet but not yet ended). */
+  inSpike: boolean;
+}
+
+export interface EvaluateBucketInput {
+  /** Start of the bucket being decided, in ms since the epoch (UTC). */
+  bucketStart: number;
+  cells: CellInput[];
+  config: DetectorConfig;
+}
+
+interface Reference {
+  /** Position ids (aligned across cells of one bucket, for parent sums) and values. */
+  keys: number[];
+  values: number[];
+  source: BaselineSource;
+  trusted: boolean;
+}
+
+interface Baseline {
+  mean: number;
+  size: number;
+  source: BaselineSource;
+  trusted: boolean;
+  /** The reference mean before the level factor (what the level tracker compares against). */
+  referenceMean: number;
+  tested: boolean;
+}
+
+const LN10 = Math.log(10);
+const MAX_SCORE = 300;
+
+export function evaluateBucket({ bucketStart, cells, config }: EvaluateBucketInput): CellDecision[] {
+  const step = bucketMs(config);
+  const references = cells.map((cell) => buildReference(cell, config));
+  const summaries = references.map((r) => robustSummary(r.values, config.winsorK));
+  const baselines = cells.map((cell, i) => ownBaseline(cell, references[i], summaries[i], config));
+  if (config.parent.enabled && cells.length > 1)
+    applyParents(cells, references, summaries, baselines, config);
+
+  // One-sided tail probabilities under the model, in log space so that enormous spikes stay ordered,
+  // then calibrated against the cell's own record of surprises.
+  const logPModel = cells.map((cell, i) => {
+    const b = baselines[i];
+    return b.tested ? logNegBinomUpperTail(cell.observed, b.mean, b.size) : 0;
+  });
+  const logP = logPModel.map((lp, i) => (baselines[i].tested ? calibrate(lp, cells[i].state, config) : 0));
+  const tested = baselines.filter((b) => b.tested).length;
+  const logQ = adjustLog(logP, baselines, config.multipleTesting);
+  const cusumH =
+    config.cusum.h +
+    (config.multipleTesting === "none" ? 0 : Math.log(Math.max(tested, 1)) / (2 * config.cusum.k));
+
+  return cells.map((cell, i) =>
+    decideCell(cell, baselines[i], logPModel[i], logP[i], logQ[i], cusumH, bucketStart, step, config),
+  );
+}
+
+/** Multiple-testing adjustment of log p-values over the tested cells (untested ones keep 0). */
+function adjustLog(
+  logP: number[],
+  baselines: Baseline[],
+  method: DetectorConfig["multipleTesting"],
+): number[] {
+  const idx = logP.map((_, i) => i).filter((i) => baselines[i].tested);
+  const m = idx.length;
+  const out = logP.slice();
+  if (method === "none" || m <= 1) return out;
+  const lnM = Math.log(m);
+  if (method === "bonferroni") {
+    for (const i of idx) out[i] = Math.min(0, logP[i] + lnM);
+    return out;
+  }
+  idx.sort((a, b) => logP[a] - logP[b] || a - b);
+  let running = 0;
+  for (let rank = m; rank >= 1; rank--) {
+    const i = idx[rank - 1];
+    running = Math.min(running, logP[i] + lnM - Math.log(rank));
+    out[i] = running;
+  }
+  return out;
+}
+
+/**
+ * Reference positions are small integers, aligned across the cells of a bucket (so a parent can sum
+ * its members position by position): weekly (w, j) → w·width + j; daily (d, j) after all weeks; the
+ * short window's k-th bucket back after all days.
+ */
+function keySpace(c: DetectorConfig): { width: number; daily: number; short: number; size: number } {
+  const width = 2 * c.seasonal.halfWidth + 1;
+  const daily = c.seasonal.weeks * width;
+  const short = daily + c.dailyDays * width;
+  return { width, daily, short, size: short + c.shortBuckets };
+}
+
+function buildReference(cell: CellInput, c: DetectorConfig): Reference {
+  const h = c.seasonal.halfWidth;
+  const { width, daily: dailyKey, short: shortKey } = keySpace(c);
+  const keys: number[] = [];
+  const values: number[] = [];
+  const weeks = Math.min(cell.seasonal.length, c.seasonal.weeks);
+  for (let w = 0; w < weeks; w++) {
+    const row = cell.seasonal[w];
+    for (let j = 0; j < row.length && j < width; j++) {
+      keys.push(w * width + j);
+      values.push(row[j]);
+    }
+  }
+  let source: BaselineSource = weeks > 0 ? "weekly" : "none";
+  const trusted = weeks >= c.seasonal.minWeeks;
+  if (!trusted) {
+    // Same time on previous days, from `recent` (fixed 24 h steps: a fallback, DST is ignored here).
+    const perDay = bucketsPerDay(c);
+    const len = cell.recent.length;
+    let days = 0;
+    for (let d = 1; d <= c.dailyDays; d++) {
+      const first = len - d * perDay - h;
+      if (first < 0) break;
+      for (let j = 0; j < width; j++) {
+        const at = first + j;
+        if (at >= len) break;
+        keys.push(dailyKey + (d - 1) * width + j);
+        values.push(cell.recent[at]);
+      }
+      days++;
+    }
+    if (days > 0) source = weeks > 0 ? "weekly+daily" : "daily";
+  }
+  if (values.length < c.minReferenceValues) {
+    // Under a day of history: the last few hours are all we have.
+    keys.length = 0;
+    values.length = 0;
+    const len = cell.recent.length;
+    const from = Math.max(0, len - c.shortBuckets);
+    for (let at = from; at < len; at++) {
+      keys.push(shortKey + (len - at - 1));
+      values.push(cell.recent[at]);
+    }
+    source = values.length >= c.minReferenceValues ? "short" : "none";
+  }
+  return { keys, values, source, trusted };
+}
+
+function levelFactor(state: CellState | null, c: DetectorConfig): number {
+  if (!state) return 1;
+  const pc = c.level.pseudoCount;
+  const f = (state.levelObserved + pc) / (state.levelReference + pc);
+  return Math.min(c.level.maxFactor, Math.max(1 / c.level.maxFactor, f));
+}
+
+function ownBaseline(cell: CellInput, ref: Reference, s: RobustSummary, c: DetectorConfig): Baseline {
+  if (ref.source === "none") {
+    return {
+      mean: c.minExpected,
+      size: c.maxSize,
+      source: "none",
+      trusted: false,
+      referenceMean: 0,
+      tested: false,
+    };
+  }
+  // Predictive variance: the spread of the reference plus the uncertainty of its mean.
+  const variance = s.variance * (1 + 1 / s.n);
+  const noWeekly = ref.source === "short" || ref.source === "daily";
+  const size = negBinomSize(Math.max(s.mean, c.minExpected), variance, noWeekly ? c.coldMaxSize : c.maxSize);
+  // The short (last hours) reference already sits at the current level.
+  const factor = ref.source === "short" ? 1 : levelFactor(cell.state, c);
+  return {
+    mean: Math.max(s.mean * factor, c.minExpected),
+    size,
+    source: ref.source,
+    trusted: ref.trusted,
+    referenceMean: s.mean,
+    tested: true,
+  };
+}
+
+function isSparse(s: RobustSummary, c: DetectorConfig): boolean {
+  return s.mean < c.parent.sparseMean || s.nonZero < c.parent.sparseNonZero;
+}
+
+/** Sparse cells take share × parent, the parent summed position by position over its cells. */
+function applyParents(
+  cells: CellInput[],
+  refs: Reference[],
+  summaries: RobustSummary[],
+  baselines: Baseline[],
+  c: DetectorConfig,
+): void {
+  const sparse = cells.map((_, i) => baselines[i].tested && isSparse(summaries[i], c));
+  if (!sparse.some(Boolean)) return;
+  const groups = (keyOf: (cell: CellInput) => string) => {
+    const g = new Map<string, number[]>();
+    cells.forEach((cell, i) => {
+      const k = keyOf(cell);
+      const list = g.get(k);
+      if (list) list.push(i);
+      else g.set(k, [i]);
+    });
+    return g;
+  };
+  const byTopic = groups((cell) => cell.topic);
+  const byRegion = groups((cell) => cell.region);
+  const parentCache = new Map<string, ParentModel | null>();
+  const parentOf = (kind: "topic" | "region", name: string, members: number[]) => {
+    const cacheKey = `${kind}\u0000${name}`;
+    if (!parentCache.has(cacheKey)) parentCache.set(cacheKey, buildParent(members, refs, c));
+    return parentCache.get(cacheKey) ?? null;
+  };
+  cells.forEach((cell, i) => {
+    if (!sparse[i]) return;
+    for (const kind of ["topic", "region"] as const) {
+      const members = kind === "topic" ? byTopic.get(cell.topic)! : byRegion.get(cell.region)!;
+      if (members.length < 2) continue;
+      const parent = parentOf(kind, kind === "topic" ? cell.topic : cell.region, members);
+      if (!parent) continue;
+      const own = sumAt(refs[i], parent.used);
+      const prior = c.parent.sharePrior;
+      const share = (own + prior / members.length) / (parent.total + prior);
+      const factor = levelFactor(cell.state, c);
+      baselines[i] = {
+        mean: Math.max(share * parent.summary.mean * factor, c.minExpected),
+        size: parent.size,
+        source: kind === "topic" ? "parent-topic" : "parent-region",
+        trusted: parent.trusted,
+        referenceMean: share * parent.summary.mean,
+        tested: true,
+      };
+      return;
+    }
+  });
+}
+
+interface ParentModel {
+  /** 1 at the positions the parent uses. */
+  used: Uint8Array;
+  summary: RobustSummary;
+  size: number;
+  total: number;
+  trusted: boolean;
+}
+
+function buildParent(members: number[], refs: Reference[], c: DetectorConfig): ParentModel | null {
+  // Sum the members' references position by position; a position counts when every member with a
+  // reference has it, so that the share compares like with like.
+  const size = keySpace(c).size;
+  const sums = new Float64Array(size);
+  const counts = new Int32Array(size);
+  let withRef = 0;
+  for (const i of members) {
+    const r = refs[i];
+    if (r.source === "none") continue;
+    withRef++;
+    for (let k = 0; k < r.keys.length; k++) {
+      sums[r.keys[k]] += r.values[k];
+      counts[r.keys[k]] += 1;
+    }
+  }
+  const used = new Uint8Array(size);
+  const values: number[] = [];
+  let total = 0;
+  for (let key = 0; key < size; key++) {
+    if (withRef === 0 || counts[key] !== withRef) continue;
+    used[key] = 1;
+    values.push(sums[key]);
+    total += sums[key];
+  }
+  if (values.length < c.minReferenceValues) return null;
+  const summary = robustSummary(values, c.winsorK);
+  if (isSparse(summary, c)) return null;
+  const variance = summary.variance * (1 + 1 / summary.n);
+  return {
+    used,
+    summary,
+    size: negBinomSize(summary.mean, variance, c.maxSize),
+    total,
+    trusted: members.every((i) => refs[i].trusted),
+  };
+}
+
+function sumAt(ref: Reference, used: Uint8Array): number {
+  let s = 0;
+  for (let k = 0; k < ref.keys.length; k++) if (used[ref.keys[k]] === 1) s += ref.values[k];
+  return s;
+}
+
+function freshState(bucketStart: number): CellState {
+  return {
+    v: 1,
+    lastBucket: bucketStart,
+    seen: 0,
+    levelObserved: 0,
+    levelReference: 0,
+    cusum: 0,
+    cusumStart: null,
+    cusumObserved: 0,
+    cusumExpected: 0,
+    episode: null,
+    calBuckets: 0,
+    calExceedances: 0,
+    calExcess: 0,
+    calExcessSq: 0,
+    dispSum: 0,
+    dispBuckets: 0,
+  };
+}
+
+/**
+ * Calibrated log p-value from the model's one (see `config.calibration`). Above the threshold u the
+ * excesses of S = −ln p follow a generalised Pareto tail, P(S ≥ s) = π (1 + ξ (s − u)/σ)^(−1/ξ)
+ * (exponential, π e^(−(s−u)/σ), when ξ = 0), fitted by moments to the cell's record; below u, S is
+ * scaled linearly so that S = u maps to ln π.
+ */
+export function calibrate(logPModel: number, state: CellState | null, c: DetectorConfig): number {
+  const k = c.calibration;
+  if (!k.enabled) return logPModel;
+  const { rate, scale, shape } = calibrationOf(state, c);
+  const u = -Math.log(k.thresholdP);
+  const surprise = -logPModel;
+  if (surprise <= u) return (surprise / u) * Math.log(rate);
+  const y = surprise - u;
+  const logTail = shape > 1e-6 ? -Math.log1p((shape * y) / scale) / shape : -y / scale;
+  return Math.log(rate) + logTail;
+}
+
+/**
+ * Exceedance rate π and generalised-Pareto scale σ and shape ξ of the cell's surprises. Moments:
+ * mean m = σ/(1−ξ), variance v = σ²/((1−ξ)²(1−2ξ)) ⇒ ξ = (1 − m²/v)/2, σ = m(1 − ξ). The prior counts
+ * as `priorExceedances` excesses from an exponential tail of mean `priorExcess`. ξ is kept in
+ * [0, maxShape]: never lighter than exponential, never so heavy that nothing is ever surprising.
+ */
+export function calibrationOf(
+  state: CellState | null,
+  c: DetectorConfig,
+): { rate: number; scale: number; shape: number } {
+  const k = c.calibration;
+  const n = state?.calBuckets ?? 0;
+  const e = state?.calExceedances ?? 0;
+  const sum = (state?.calExcess ?? 0) + k.priorExcess * k.priorExceedances;
+  const sumSq = (state?.calExcessSq ?? 0) + 2 * k.priorExcess * k.priorExcess * k.priorExceedances;
+  const w = e + k.priorExceedances;
+  const rate = Math.min(1, (e + k.priorRate * k.priorBuckets) / (n + k.priorBuckets));
+  const mean = Math.max(1, sum / w);
+  const variance = Math.max(sumSq / w - (sum / w) ** 2, 1e-9);
+  const shape = Math.min(k.maxShape, Math.max(0, 0.5 * (1 - (mean * mean) / variance)));
+  return { rate, scale: mean * (1 - shape), shape };
+}
+
+function decideCell(
+  cell: CellInput,
+  b: Baseline,
+  logPModel: number,
+  logP: number,
+  logQ: number,
+  cusumH: number,
+  bucketStart: number,
+  step: number,
+  c: DetectorConfig,
+): CellDecision {
+  const prev = cell.state;
+  if (prev && bucketStart <= prev.lastBucket) {
+    throw new RangeError(
+      `evaluateBucket: ${cell.region}/${cell.topic} bucket ${new Date(bucketStart).toISOString()} is not after the state's last bucket ${new Date(prev.lastBucket).toISOString()}`,
+    );
+  }
+  const skipped = prev ? Math.max(0, Math.round((bucketStart - prev.lastBucket) / step) - 1) : 0;
+  const state: CellState = prev
+    ? { ...prev, lastBucket: bucketStart, episode: prev.episode ? { ...prev.episode } : null }
+    : freshState(bucketStart);
+  state.seen += 1;
+  if (skipped > 0) {
+    state.cusum = 0;
+    state.cusumStart = null;
+    state.cusumObserved = 0;
+    state.cusumExpected = 0;
+    if (state.episode) {
+      // Skipped buckets are zero counts (as missing buckets are): quiet, and nothing observed.
+      state.episode.quiet += skipped;
+      state.episode.run = 0;
+      state.episode.strongRun = 0;
+      if (state.episode.quiet >= c.endQuietBuckets) state.episode = null;
+    }
+  }
+
+  const x = Math.max(0, cell.observed);
+  const mu = b.mean;
+  const sd = Math.sqrt(mu + (mu * mu) / b.size);
+  const ratio = x / Math.max(mu, c.minExpected);
+  const pValue = Math.exp(logP);
+  const score = b.tested ? Math.min(MAX_SCORE, -logQ / LN10) : 0;
+  const alphaFactor = b.trusted ? 1 : c.coldAlphaFactor;
+  const lnAlphaP = Math.log(c.possible.alpha * alphaFactor);
+  const lnAlphaD = Math.log(c.detected.alpha * alphaFactor);
+  const meetsDetected =
+    b.tested && logQ <= lnAlphaD && x >= c.detected.minCount && ratio >= c.detected.minRatio;
+  const meetsPossible =
+    b.tested && logQ <= lnAlphaP && x >= c.possible.minCount && ratio >= c.possible.minRatio;
+
+  // Residuals standardised by the model's spread times the cell's own dispersion factor φ
+  // (quasi-likelihood: the mean squared Pearson residual, kept in the state).
+  const phi = dispersionOf(state, c);
+  const sdz = sd * Math.sqrt(phi);
+  const z = Math.max(-c.cusum.zCap, Math.min(c.cusum.zCap, (x - mu) / sdz));
+
+  // CUSUM: accumulates clipped residuals beyond the allowance k, through a `possible` spike too.
+  let cusumPossible = false;
+  let cusumDetected = false;
+  if (b.tested && c.cusum.enabled) {
+    const next = state.cusum + z - c.cusum.k;
+    if (next > 0) {
+      if (state.cusum === 0) {
+        state.cusumStart = bucketStart;
+        state.cusumObserved = 0;
+        state.cusumExpected = 0;
+      }
+      state.cusum = next;
+      state.cusumObserved += x;
+      state.cusumExpected += mu;
+    } else {
+      resetCusum(state);
+    }
+    const meets = (t: DetectorConfig["possible"]) =>
+      state.cusumObserved >= t.minCount && state.cusumObserved >= t.minRatio * state.cusumExpected;
+    // Persistence is the CUSUM's evidence, so both of its levels ask only for the `possible` size.
+    cusumPossible = state.cusum >= cusumH && meets(c.possible);
+    cusumDetected = state.cusum >= cusumH * c.cusum.detectedFactor && meets(c.possible);
+  }
+
+  let level: SpikeLevel | null = null;
+  let reason: FlagReason | null = null;
+  let opened = false;
+
+  const ep = state.episode;
+  if (ep) {
+    const elevated = b.tested && x >= 1 && x >= mu * c.continueRatio && pValue <= c.continueAlpha;
+    if (elevated) {
+      ep.run += 1;
+      ep.quiet = 0;
+      ep.quietObserved = 0;
+      ep.quietExpected = 0;
+      ep.sumObserved += x;
+      ep.sumExpected += mu;
+      ep.strongRun = meetsPossible ? ep.strongRun + 1 : 0;
+      reason = "continuing";
+      if (ep.level === "possible") {
+        const sustained = ep.strongRun >= c.sustainBuckets;
+        if (meetsDetected || sustained || cusumDetected) {
+          ep.level = "detected";
+          reason = meetsDetected ? "escalated" : sustained ? "sustained" : "cusum";
+          resetCusum(state);
+        }
+      }
+      level = ep.level;
+    } else {
+      ep.run = 0;
+      ep.strongRun = 0;
+      ep.quiet += 1;
+      ep.quietObserved += x;
+      ep.quietExpected += mu;
+      if (ep.quiet >= c.endQuietBuckets) {
+        state.episode = null;
+        resetCusum(state);
+      }
+    }
+  } else if (meetsDetected || meetsPossible || cusumPossible || cusumDetected) {
+    const byTest = meetsDetected || meetsPossible;
+    level = meetsDetected || cusumDetected ? "detected" : "possible";
+    reason = byTest ? "spike" : "cusum";
+    state.episode = {
+      startedAt: !byTest && state.cusumStart !== null ? state.cusumStart : bucketStart,
+      level,
+      run: 1,
+      strongRun: meetsPossible ? 1 : 0,
+      quiet: 0,
+      quietObserved: 0,
+      quietExpected: 0,
+      sumObserved: byTest ? x : state.cusumObserved,
+      sumExpected: byTest ? mu : state.cusumExpected,
+    };
+    opened = true;
+    if (level === "detected") resetCusum(state);
+  }
+
+  // Dispersion record: squared Pearson residuals, clipped at (2·zCap)² so a spike counts as one big datum.
+  if (b.tested) {
+    const keep = 0.5 ** (1 / c.calibration.halfLifeBuckets);
+    const pearson = ((x - mu) / sd) ** 2;
+    state.dispSum = state.dispSum * keep + Math.min(pearson, 4 * c.cusum.zCap * c.cusum.zCap);
+    state.dispBuckets = state.dispBuckets * keep + 1;
+  }
+
+  // Calibration record: every tested bucket, spikes included (a cell that bursts often is a cell whose
+  // bursts mean less), with each excess capped so one giant spike is a single datum.
+  if (b.tested && c.calibration.enabled) {
+    const k = c.calibration;
+    const keep = 0.5 ** (1 / k.halfLifeBuckets);
+    const excess = -logPModel + Math.log(k.thresholdP);
+    state.calBuckets = state.calBuckets * keep + 1;
+    state.calExceedances = state.calExceedances * keep + (excess > 0 ? 1 : 0);
+    const capped = excess > 0 ? Math.min(excess, k.maxExcess) : 0;
+    state.calExcess = state.calExcess * keep + capped;
+    state.calExcessSq = state.calExcessSq * keep + capped * capped;
+  }
+
+  // Slow level tracker: smoothed observed (clipped near the top of the baseline's range, so spikes
+  // barely move it) over smoothed reference mean.
+  if (b.tested) {
+    const eta = 1 - 0.5 ** (1 / c.level.halfLifeBuckets);
+    const clipped = Math.min(x, mu + c.cusum.zCap * sdz);
+    state.levelObserved += eta * (clipped - state.levelObserved);
+    state.levelReference += eta * (b.referenceMean - state.levelReference);
+  }
+
+  return {
+    region: cell.region,
+    topic: cell.topic,
+    level,
+    score,
+    expected: mu,
+    pValue,
+    state,
+    observed: x,
+    ratio,
+    baseline: b.source,
+    reason,
+    onsetAt: level ? (state.episode?.startedAt ?? bucketStart) : null,
+    opened,
+    inSpike: state.episode !== null,
+  };
+}
+
+/** Dispersion factor φ ≥ 1: mean squared Pearson residual, with `dispersionPrior` buckets at φ = 1. */
+export function dispersionOf(state: CellState | null, c: DetectorConfig): number {
+  const prior = c.cusum.dispersionPrior;
+  return Math.max(1, ((state?.dispSum ?? 0) + prior) / ((state?.dispBuckets ?? 0) + prior));
+}
+
+function resetCusum(state: CellState): void {
+  state.cusum = 0;
+  state.cusumStart = null;
+  state.cusumObserved = 0;
+  state.cusumExpected = 0;
+}

@@ -1,0 +1,2 @@
+DROP INDEX "complaints_fingerprint_idx";--> statement-breakpoint
+CREATE INDEX "complaints_fingerprint_idx" ON "complaints" USING btree ("org_id","fingerprint") WHERE "complaints"."fingerprint" is not null;
