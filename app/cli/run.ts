@@ -7,6 +7,7 @@ import { type Env, EnvError, parseEnv } from "~/utils/env.server";
 import { isAppError, ValidationError } from "~/utils/errors";
 import { type Database, openDatabase } from "~db/client.server";
 import { seedDemo } from "~db/seed";
+import { detectCommand, scoreSeriesCommand, spikesCommand } from "./detection-commands";
 import {
   exportComplaintsCommand,
   importCommand,
@@ -98,6 +99,23 @@ export const COMMANDS: Record<string, Command> = {
     usage: "taxonomy export",
     summary: "print the topic taxonomy as JSON",
     run: taxonomyExportCommand,
+  },
+  detect: {
+    usage: "detect [--from ISO] [--to ISO]",
+    summary: "replay spike detection over stored counts, causally, storing spikes",
+    options: { from: { type: "string" }, to: { type: "string" } },
+    run: detectCommand,
+  },
+  spikes: {
+    usage: "spikes [--from ISO] [--to ISO]",
+    summary: "list stored spikes",
+    options: { from: { type: "string" }, to: { type: "string" } },
+    run: spikesCommand,
+  },
+  "score-series": {
+    usage: "score-series <in.csv> <out.csv>",
+    summary: "run the detector on one count series (NAB format): timestamp,anomaly_score",
+    run: scoreSeriesCommand,
   },
   simulate: {
     usage: "simulate --days N --out FILE [--seed S] [--scenario NAME] [--end ISO] [--rate PER_DAY]",

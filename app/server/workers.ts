@@ -2,7 +2,9 @@ import { lt } from "drizzle-orm";
 import type { AppServices } from "~/context";
 import { pruneExpiredSessions } from "~/services/auth.server";
 import { runDemoFeed } from "~/services/demo-feed.server";
+import { detect } from "~/services/detection.server";
 import { publishIntake } from "~/services/enrichment.server";
+import { publishEvent } from "~/services/events.server";
 import { withJobLock } from "~/services/jobs.server";
 import { pruneRateLimits } from "~/services/rate-limit.server";
 import { pruneWebhookReceipts } from "~/services/sources.server";
@@ -13,6 +15,8 @@ import { countedAuthors } from "~db/schema";
 export interface Loop {
   name: string;
   everyMs: number;
+  /** Start only after this loop's first run (detection waits for the demo's history). */
+  startAfter?: string;
   run(): Promise<void>;
 }
 
@@ -54,9 +58,15 @@ export function startWorkers(services: AppServices, loops: Loop[]): Workers {
     await work;
     running.delete(loop.name);
     schedule(loop, loop.everyMs);
+    if (!ranOnce.has(loop.name)) {
+      ranOnce.add(loop.name);
+      for (const waiting of loops) if (waiting.startAfter === loop.name) schedule(waiting, 0);
+    }
   };
 
-  for (const loop of loops) schedule(loop, 0);
+  const ranOnce = new Set<string>();
+  const names = new Set(loops.map((l) => l.name));
+  for (const loop of loops) if (!loop.startAfter || !names.has(loop.startAfter)) schedule(loop, 0);
 
   return {
     async stop() {
@@ -75,6 +85,22 @@ export function startWorkers(services: AppServices, loops: Loop[]): Workers {
 export function defaultLoops(services: AppServices, options: { demoFeed: boolean }): Loop[] {
   const { db, orgId } = services;
   const loops: Loop[] = [
+    {
+      // Evaluates each 5-minute bucket once it has closed; spikes and clusters appear by themselves.
+      name: "detection",
+      everyMs: 30_000,
+      startAfter: "demo-feed",
+      run: async () => {
+        const result = await detect({ db, orgId });
+        if (result.changedClusterIds.length > 0) {
+          await publishEvent(services.database, {
+            type: "spikes",
+            orgId,
+            clusterIds: result.changedClusterIds,
+          });
+        }
+      },
+    },
     {
       name: "term-counts",
       everyMs: 60_000,

@@ -26,6 +26,8 @@ export const spikeClusters = pgTable(
     orgId: integer()
       .notNull()
       .references(() => organisations.id, { onDelete: "cascade" }),
+    /** The detector's stable cluster id (`topic:region|topic|startedAt` of its first member). */
+    key: text().notNull(),
     topicSlug: text().notNull(),
     regions: text().array().notNull().default([]),
     level: text().$type<(typeof SPIKE_LEVELS)[number]>().notNull(),
@@ -46,6 +48,7 @@ export const spikeClusters = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex("spike_clusters_org_key").on(t.orgId, t.key),
     index("spike_clusters_org_open_idx").on(t.orgId, t.detectedAt.desc()).where(sql`${t.endedAt} is null`),
     index("spike_clusters_org_detected_idx").on(t.orgId, t.detectedAt),
     index("spike_clusters_incident_idx").on(t.incidentId),
@@ -62,6 +65,8 @@ export const spikes = pgTable(
       .notNull()
       .references(() => organisations.id, { onDelete: "cascade" }),
     clusterId: integer().references(() => spikeClusters.id, { onDelete: "set null" }),
+    /** `region|topic|startedAt`: one spike of one cell. */
+    key: text().notNull(),
     regionCode: text().notNull(),
     topicSlug: text().notNull(),
     level: text().$type<(typeof SPIKE_LEVELS)[number]>().notNull(),
@@ -75,6 +80,7 @@ export const spikes = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex("spikes_org_key").on(t.orgId, t.key),
     // At most one open spike per cell.
     uniqueIndex("spikes_open_cell_key")
       .on(t.orgId, t.regionCode, t.topicSlug)

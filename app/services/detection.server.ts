@@ -1,0 +1,542 @@
+import { and, asc, eq, gte, inArray, isNull, lte, min, ne, notInArray, sql } from "drizzle-orm";
+import {
+  type CellInput,
+  type CellState,
+  clusterSpikes,
+  type DetectorConfig,
+  type DetectorConfigInput,
+  evaluateBucket,
+  resolveConfig,
+  type Spike,
+  type SpikeCluster,
+  seasonalBucketStarts,
+  type TrackerState,
+  trackBucket,
+} from "~/domain/detection";
+import type { Db } from "~db/client.server";
+import {
+  complaintCounts,
+  detectionRuns,
+  detectorCells,
+  incidents,
+  regions,
+  spikeClusters,
+  spikes,
+  topics,
+} from "~db/schema";
+import { UNKNOWN_REGION } from "~db/schema/enums";
+import { readJobState, writeJobState } from "./jobs.server";
+
+/**
+ * Detection over the stored 5-minute counts (never raw complaints), causally: bucket by bucket in time
+ * order, each decision using only counts up to the end of its bucket. Live, the console evaluates every
+ * bucket once it has closed (plus a short grace for late arrivals); `detect` replays a range the same way.
+ * Cell spikes and their clusters are stored; an open cluster overlapping an open incident's regions and
+ * topic is suggested for linking to it.
+ */
+
+const BUCKET = 5 * 60_000;
+const WEEK = 7 * 86_400_000;
+/** Late complaints (webhook lag, batch uploads) still count if they arrive within this after a bucket. */
+export const CLOSE_GRACE_MS = 60_000;
+/** Ended spikes stay in clustering this long, so a cluster keeps members that just ended. */
+const CLUSTER_MEMORY_MS = 2 * 3600_000;
+const JOB = "detector";
+
+export interface DetectionContext {
+  db: Db;
+  orgId: number;
+}
+
+interface DetectorJobState extends Record<string, unknown> {
+  tracker: TrackerState | null;
+  clusters: SpikeCluster[];
+  /** Spikes that ended recently (still shown in their clusters). */
+  ended: Spike[];
+}
+
+interface CellMeta {
+  region: string;
+  topic: string;
+  timeZone: string;
+}
+
+/** Counts for every cell over a window, as one typed array per cell (missing buckets are zero). */
+class CountWindow {
+  readonly series = new Map<string, Float64Array>();
+  constructor(
+    readonly start: number,
+    readonly buckets: number,
+  ) {}
+
+  cell(key: string): Float64Array {
+    let s = this.series.get(key);
+    if (!s) {
+      s = new Float64Array(this.buckets);
+      this.series.set(key, s);
+    }
+    return s;
+  }
+
+  index(bucketStart: number): number {
+    return Math.round((bucketStart - this.start) / BUCKET);
+  }
+}
+
+async function loadCounts(db: Db, orgId: number, from: number, to: number): Promise<CountWindow> {
+  const window = new CountWindow(from, Math.max(1, Math.round((to - from) / BUCKET) + 1));
+  const rows = await db
+    .select({
+      region: complaintCounts.regionCode,
+      topic: complaintCounts.topicSlug,
+      at: complaintCounts.bucketStart,
+      n: complaintCounts.count,
+    })
+    .from(complaintCounts)
+    .where(
+      and(
+        eq(complaintCounts.orgId, orgId),
+        gte(complaintCounts.bucketStart, new Date(from)),
+        lte(complaintCounts.bucketStart, new Date(to)),
+        ne(complaintCounts.regionCode, UNKNOWN_REGION),
+      ),
+    );
+  for (const r of rows) {
+    const i = window.index(r.at.getTime());
+    if (i >= 0 && i < window.buckets) window.cell(`${r.region}|${r.topic}`)[i] = r.n;
+  }
+  return window;
+}
+
+/** When this organisation's counts begin: weeks before it are not history (not zeros). */
+async function countingStart(db: Db, orgId: number): Promise<number | null> {
+  const [row] = await db
+    .select({ at: min(complaintCounts.bucketStart) })
+    .from(complaintCounts)
+    .where(eq(complaintCounts.orgId, orgId));
+  return row?.at ? row.at.getTime() : null;
+}
+
+export interface DetectOptions {
+  /** First bucket to evaluate (ms); default: where the last run stopped. */
+  from?: number;
+  /** Last bucket start to evaluate (ms, inclusive); default: the last closed bucket. */
+  to?: number;
+  /** Evaluate this long before `from` without storing spikes, to warm the detector up (replays). */
+  warmupMs?: number;
+  /** Start from a clean detector (replay); live runs continue from the stored state. */
+  reset?: boolean;
+  config?: DetectorConfigInput;
+  now?: number;
+}
+
+export interface DetectResult {
+  evaluated: number;
+  from: number | null;
+  to: number | null;
+  /** Ids of clusters created or changed. */
+  changedClusterIds: number[];
+}
+
+/** Evaluate every bucket not yet evaluated, up to the last closed one, and store what changed. */
+export async function detect(ctx: DetectionContext, options: DetectOptions = {}): Promise<DetectResult> {
+  const { db, orgId } = ctx;
+  const now = options.now ?? Date.now();
+  const config = resolveConfig(options.config);
+  const dataStart = await countingStart(db, orgId);
+  if (dataStart === null) return { evaluated: 0, from: null, to: null, changedClusterIds: [] };
+  const lastClosed = Math.floor((now - CLOSE_GRACE_MS) / BUCKET) * BUCKET - BUCKET;
+  const to = Math.min(options.to ?? lastClosed, lastClosed);
+  const [run] = await db.select().from(detectionRuns).where(eq(detectionRuns.orgId, orgId));
+  const resume = !options.reset && run?.evaluatedThrough ? run.evaluatedThrough.getTime() : null;
+  // A first live run starts a day back (enough to catch what is happening now) after a week's warm-up.
+  const from = Math.max(dataStart, options.from ?? resume ?? Math.max(dataStart, to - 86_400_000));
+  const warmFrom =
+    options.reset || resume === null
+      ? Math.max(dataStart, from - (options.warmupMs ?? 7 * 86_400_000))
+      : from;
+  if (to < warmFrom) return { evaluated: 0, from, to, changedClusterIds: [] };
+
+  const cells = await cellsOf(db, orgId);
+  const neighbours = await neighbourMap(db, orgId);
+  const job: DetectorJobState = (!options.reset &&
+    (await readJobState<DetectorJobState>(db, orgId, JOB))) || { tracker: null, clusters: [], ended: [] };
+  const cellStates = new Map<string, CellState | null>();
+  if (!options.reset && resume !== null) {
+    for (const row of await db.select().from(detectorCells).where(eq(detectorCells.orgId, orgId))) {
+      cellStates.set(`${row.regionCode}|${row.topicSlug}`, row.state as unknown as CellState);
+    }
+  }
+
+  const lookback = config.seasonal.weeks * WEEK + (config.seasonal.halfWidth + 2) * BUCKET + 2 * 3600_000;
+  const windowStart =
+    Math.floor((warmFrom - Math.max(lookback, (config.recentBuckets + 1) * BUCKET)) / BUCKET) * BUCKET;
+  const counts = await loadCounts(db, orgId, windowStart, to);
+  const spikeChanges = new Map<string, Spike>();
+  const clusterChanges = new Map<string, SpikeCluster>();
+  const absorbedKeys = new Set<string>();
+  let evaluated = 0;
+
+  for (let t = warmFrom; t <= to; t += BUCKET) {
+    const i = counts.index(t);
+    const anchorsByZone = new Map<string, number[][]>();
+    const inputs: CellInput[] = cells.map((cell) => {
+      const key = `${cell.region}|${cell.topic}`;
+      const series = counts.cell(key);
+      let anchors = anchorsByZone.get(cell.timeZone);
+      if (!anchors) {
+        anchors = seasonalBucketStarts(
+          t,
+          cell.timeZone,
+          config.seasonal.weeks,
+          config.seasonal.halfWidth,
+          config.bucketMinutes,
+        ).filter((week) => week[0] >= dataStart);
+        anchorsByZone.set(cell.timeZone, anchors);
+      }
+      const seasonal = anchors.map((week) => {
+        const a = counts.index(week[0]);
+        return series.subarray(Math.max(0, a), Math.max(0, a + week.length));
+      });
+      const recentStart = Math.max(counts.index(Math.max(dataStart, t - config.recentBuckets * BUCKET)), 0);
+      return {
+        region: cell.region,
+        topic: cell.topic,
+        observed: series[i] ?? 0,
+        seasonal,
+        recent: series.subarray(recentStart, i),
+        state: cellStates.get(key) ?? null,
+      };
+    });
+    const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config });
+    decisions.forEach((d, k) => cellStates.set(`${cells[k].region}|${cells[k].topic}`, d.state));
+    const tracked = trackBucket(job.tracker, t, decisions, config);
+    job.tracker = tracked.state;
+    const storing = t >= from;
+    for (const event of tracked.events) {
+      if (event.type === "ended") job.ended.push(event.spike);
+      if (storing) spikeChanges.set(spikeKey(event.spike), event.spike);
+    }
+    job.ended = job.ended.filter((s) => (s.endedAt ?? t) >= t - CLUSTER_MEMORY_MS);
+    const clusters = clusterSpikes([...tracked.open, ...job.ended], neighbours, { previous: job.clusters });
+    if (storing) {
+      const before = new Map(job.clusters.map((c) => [c.id, c]));
+      for (const c of clusters) {
+        if (!sameCluster(before.get(c.id), c)) clusterChanges.set(c.id, c);
+        for (const a of c.absorbed) absorbedKeys.add(a);
+      }
+      // Clusters whose members all left clustering memory have ended for good.
+      for (const old of job.clusters)
+        if (!clusters.some((c) => c.id === old.id) && !absorbedKeys.has(old.id)) {
+          clusterChanges.set(old.id, { ...old, endedAt: old.endedAt ?? t });
+        }
+    }
+    job.clusters = clusters;
+    evaluated++;
+  }
+
+  const changedClusterIds = await persist(ctx, {
+    to,
+    job,
+    cellStates,
+    spikeChanges: [...spikeChanges.values()],
+    clusterChanges: [...clusterChanges.values()],
+    absorbedKeys: [...absorbedKeys],
+  });
+  await suggestIncidents(ctx);
+  return { evaluated, from, to, changedClusterIds };
+}
+
+function spikeKey(s: Pick<Spike, "region" | "topic" | "startedAt">): string {
+  return `${s.region}|${s.topic}|${s.startedAt}`;
+}
+
+function sameCluster(a: SpikeCluster | undefined, b: SpikeCluster): boolean {
+  return (
+    !!a &&
+    a.level === b.level &&
+    a.endedAt === b.endedAt &&
+    a.peakAt === b.peakAt &&
+    a.observed === b.observed &&
+    a.regions.join() === b.regions.join()
+  );
+}
+
+async function cellsOf(db: Db, orgId: number): Promise<CellMeta[]> {
+  const regionRows = await db
+    .select({ code: regions.code, timeZones: regions.timeZones })
+    .from(regions)
+    .where(eq(regions.orgId, orgId))
+    .orderBy(asc(regions.code));
+  const topicRows = await db
+    .select({ slug: topics.slug })
+    .from(topics)
+    .where(and(eq(topics.orgId, orgId), isNull(topics.archivedAt)))
+    .orderBy(asc(topics.position));
+  return regionRows.flatMap((r) =>
+    topicRows.map((t) => ({ region: r.code, topic: t.slug, timeZone: r.timeZones[0] ?? "UTC" })),
+  );
+}
+
+export async function neighbourMap(db: Db, orgId: number): Promise<Map<string, string[]>> {
+  const rows = await db
+    .select({ code: regions.code, neighbours: regions.neighbours })
+    .from(regions)
+    .where(eq(regions.orgId, orgId));
+  return new Map(rows.map((r) => [r.code, r.neighbours]));
+}
+
+async function persist(
+  ctx: DetectionContext,
+  changes: {
+    to: number;
+    job: DetectorJobState;
+    cellStates: Map<string, CellState | null>;
+    spikeChanges: Spike[];
+    clusterChanges: SpikeCluster[];
+    absorbedKeys: string[];
+  },
+): Promise<number[]> {
+  const { db, orgId } = ctx;
+  return db.transaction(async (tx) => {
+    const changedIds: number[] = [];
+    const idByKey = new Map<string, number>();
+    for (const c of changes.clusterChanges) {
+      const values = {
+        topicSlug: c.topic,
+        regions: c.regions,
+        level: c.level,
+        startedAt: new Date(c.startedAt),
+        detectedAt: new Date(c.detectedAt),
+        peakAt: new Date(c.peakAt),
+        endedAt: c.endedAt === null ? null : new Date(c.endedAt),
+        observed: Math.round(c.observed),
+        expected: c.expected,
+        score: Number.isFinite(c.score) ? c.score : 99,
+        updatedAt: new Date(),
+      };
+      const [row] = await tx
+        .insert(spikeClusters)
+        .values({ orgId, key: c.id, ...values })
+        .onConflictDoUpdate({ target: [spikeClusters.orgId, spikeClusters.key], set: values })
+        .returning({ id: spikeClusters.id });
+      idByKey.set(c.id, row.id);
+      changedIds.push(row.id);
+    }
+    // Clusters merged into another: the survivor inherits an incident link, the absorbed row goes.
+    if (changes.absorbedKeys.length > 0) {
+      const absorbed = await tx
+        .select()
+        .from(spikeClusters)
+        .where(and(eq(spikeClusters.orgId, orgId), inArray(spikeClusters.key, changes.absorbedKeys)));
+      for (const old of absorbed) {
+        const survivor = changes.job.clusters.find((c) => c.absorbed.includes(old.key));
+        const survivorId = survivor ? idByKey.get(survivor.id) : undefined;
+        if (survivorId && old.incidentId) {
+          await tx
+            .update(spikeClusters)
+            .set({ incidentId: sql`coalesce(${spikeClusters.incidentId}, ${old.incidentId})` })
+            .where(eq(spikeClusters.id, survivorId));
+        }
+        await tx
+          .update(spikes)
+          .set({ clusterId: survivorId ?? null })
+          .where(eq(spikes.clusterId, old.id));
+        await tx.delete(spikeClusters).where(eq(spikeClusters.id, old.id));
+      }
+    }
+    const memberCluster = new Map<string, string>();
+    for (const c of changes.job.clusters) for (const m of c.members) memberCluster.set(m, c.id);
+    for (const s of changes.spikeChanges) {
+      const key = spikeKey(s);
+      const clusterKey = memberCluster.get(key);
+      let clusterId = clusterKey ? idByKey.get(clusterKey) : undefined;
+      if (clusterKey && clusterId === undefined) {
+        const [row] = await tx
+          .select({ id: spikeClusters.id })
+          .from(spikeClusters)
+          .where(and(eq(spikeClusters.orgId, orgId), eq(spikeClusters.key, clusterKey)));
+        clusterId = row?.id;
+      }
+      const values = {
+        clusterId: clusterId ?? null,
+        level: s.level,
+        detectedAt: new Date(s.detectedAt),
+        peakAt: new Date(s.peakAt),
+        endedAt: s.endedAt === null ? null : new Date(s.endedAt),
+        observed: Math.round(s.observed),
+        expected: s.expected,
+        score: Number.isFinite(s.score) ? s.score : 99,
+        updatedAt: new Date(),
+      };
+      await tx
+        .insert(spikes)
+        .values({
+          orgId,
+          key,
+          regionCode: s.region,
+          topicSlug: s.topic,
+          startedAt: new Date(s.startedAt),
+          ...values,
+        })
+        .onConflictDoUpdate({ target: [spikes.orgId, spikes.key], set: values });
+    }
+    const states = [...changes.cellStates.entries()];
+    for (let i = 0; i < states.length; i += 200) {
+      const chunk = states.slice(i, i + 200).map(([key, state]) => {
+        const [regionCode, topicSlug] = key.split("|");
+        return {
+          orgId,
+          regionCode,
+          topicSlug,
+          state: (state ?? {}) as Record<string, unknown>,
+          evaluatedThrough: new Date(changes.to),
+        };
+      });
+      await tx
+        .insert(detectorCells)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [detectorCells.orgId, detectorCells.regionCode, detectorCells.topicSlug],
+          set: { state: sql`excluded.state`, evaluatedThrough: sql`excluded.evaluated_through` },
+        });
+    }
+    await writeJobState(tx, orgId, JOB, changes.job);
+    await tx
+      .insert(detectionRuns)
+      .values({ orgId, evaluatedThrough: new Date(changes.to + BUCKET) })
+      .onConflictDoUpdate({
+        target: detectionRuns.orgId,
+        set: { evaluatedThrough: new Date(changes.to + BUCKET), updatedAt: new Date() },
+      });
+    return changedIds;
+  });
+}
+
+/**
+ * An open cluster that overlaps an open incident's regions (and topic, when the incident names topics)
+ * is suggested for linking to it; otherwise it stands as a new incident candidate.
+ */
+export async function suggestIncidents(ctx: DetectionContext): Promise<void> {
+  const { db, orgId } = ctx;
+  const open = await db
+    .select({ id: incidents.id, regions: incidents.regions, topics: incidents.topics })
+    .from(incidents)
+    .where(and(eq(incidents.orgId, orgId), ne(incidents.state, "resolved")));
+  const candidates = await db
+    .select({
+      id: spikeClusters.id,
+      regions: spikeClusters.regions,
+      topic: spikeClusters.topicSlug,
+      suggested: spikeClusters.suggestedIncidentId,
+    })
+    .from(spikeClusters)
+    .where(
+      and(
+        eq(spikeClusters.orgId, orgId),
+        isNull(spikeClusters.endedAt),
+        isNull(spikeClusters.incidentId),
+        isNull(spikeClusters.dismissedAt),
+      ),
+    );
+  for (const c of candidates) {
+    const match = open.find(
+      (i) =>
+        i.regions.some((r) => c.regions.includes(r)) && (i.topics.length === 0 || i.topics.includes(c.topic)),
+    );
+    const suggested = match?.id ?? null;
+    if (suggested !== c.suggested) {
+      await db
+        .update(spikeClusters)
+        .set({ suggestedIncidentId: suggested })
+        .where(eq(spikeClusters.id, c.id));
+    }
+  }
+}
+
+/** Forget detection results (not spikes linked to incidents) so `detect` can replay a range afresh. */
+export async function clearDetection(ctx: DetectionContext, from: number, to: number | null): Promise<void> {
+  const { db, orgId } = ctx;
+  await db.transaction(async (tx) => {
+    const range = and(
+      eq(spikeClusters.orgId, orgId),
+      gte(spikeClusters.startedAt, new Date(from)),
+      to === null ? undefined : lte(spikeClusters.startedAt, new Date(to)),
+    );
+    const linked = await tx
+      .select({ id: spikeClusters.id })
+      .from(spikeClusters)
+      .where(and(range, sql`${spikeClusters.incidentId} is not null`));
+    await tx.delete(spikes).where(
+      and(
+        eq(spikes.orgId, orgId),
+        gte(spikes.startedAt, new Date(from)),
+        to === null ? undefined : lte(spikes.startedAt, new Date(to)),
+        linked.length
+          ? sql`(${spikes.clusterId} is null or ${notInArray(
+              spikes.clusterId,
+              linked.map((l) => l.id),
+            )})`
+          : undefined,
+      ),
+    );
+    await tx.delete(spikeClusters).where(and(range, isNull(spikeClusters.incidentId)));
+    await tx.delete(detectorCells).where(eq(detectorCells.orgId, orgId));
+    await tx.delete(detectionRuns).where(eq(detectionRuns.orgId, orgId));
+    await writeJobState(tx, orgId, JOB, { tracker: null, clusters: [], ended: [] });
+  });
+}
+
+/** The Spike of the ★ contract (a cluster of one topic across neighbouring regions). */
+export interface SpikeOut {
+  id: number;
+  topic: string;
+  regions: string[];
+  level: "possible" | "detected";
+  startedAt: string;
+  detectedAt: string;
+  peakAt: string;
+  endedAt: string | null;
+  observed: number;
+  expected: number;
+  score: number;
+  incidentId: number | null;
+}
+
+export async function listSpikes(
+  db: Db,
+  orgId: number,
+  range: { from?: Date; to?: Date } = {},
+): Promise<SpikeOut[]> {
+  const rows = await db
+    .select()
+    .from(spikeClusters)
+    .where(
+      and(
+        eq(spikeClusters.orgId, orgId),
+        range.from ? gte(spikeClusters.detectedAt, range.from) : undefined,
+        range.to ? lte(spikeClusters.detectedAt, range.to) : undefined,
+      ),
+    )
+    .orderBy(asc(spikeClusters.detectedAt), asc(spikeClusters.id));
+  return rows.map(toSpikeOut);
+}
+
+export function toSpikeOut(r: typeof spikeClusters.$inferSelect): SpikeOut {
+  return {
+    id: r.id,
+    topic: r.topicSlug,
+    regions: r.regions,
+    level: r.level,
+    startedAt: r.startedAt.toISOString(),
+    detectedAt: r.detectedAt.toISOString(),
+    peakAt: r.peakAt.toISOString(),
+    endedAt: r.endedAt?.toISOString() ?? null,
+    observed: r.observed,
+    expected: Math.round(r.expected * 100) / 100,
+    score: Math.round(r.score * 100) / 100,
+    incidentId: r.incidentId,
+  };
+}
+
+export type { DetectorConfig };
