@@ -1,3 +1,4 @@
+import type { EventHub } from "~/services/event-hub.server";
 import type { SecretBox } from "~/utils/crypto.server";
 import type { Env } from "~/utils/env.server";
 import type { Database, Db } from "~db/client.server";
@@ -9,6 +10,8 @@ export interface AppServices {
   db: Db;
   secretBox: SecretBox;
   orgId: number;
+  /** This process's live event fan-out (LISTEN/NOTIFY, or polling). */
+  events: EventHub;
 }
 
 declare module "@remix-run/node" {

@@ -33,6 +33,8 @@ export interface DemoOptions {
    * leaves that to its background feed so the console answers at once).
    */
   withFeed?: boolean;
+  /** Days of simulated history on a first run (default 28). */
+  historyDays?: number;
   now?: number;
 }
 
@@ -67,7 +69,9 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
     await upsertUser(db, org.id, { email, password, role, name: demoName(role) }, SYSTEM);
     result.push({ email, role, password: role === "admin" && options.adminPassword ? null : password });
   }
-  const feed = options.withFeed ? await runDemoFeed(db, org.id, options.now ?? Date.now()) : null;
+  const feed = options.withFeed
+    ? await runDemoFeed(db, org.id, options.now ?? Date.now(), { historyDays: options.historyDays })
+    : null;
   await audit(db, {
     orgId: org.id,
     actor: SYSTEM,

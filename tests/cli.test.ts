@@ -113,7 +113,8 @@ describe("cli", () => {
   });
 
   it("demo seeds one user per role once, and is idempotent", async () => {
-    const first = await cli(["demo", "--json"], target.env);
+    const env = { ...target.env, CLARION_DEMO_HISTORY_DAYS: "1" };
+    const first = await cli(["demo", "--json"], env);
     expect(first.code).toBe(0);
     const seeded = JSON.parse(first.stdout);
     expect(seeded.users.map((u: { role: string }) => u.role).sort()).toEqual([
@@ -125,7 +126,8 @@ describe("cli", () => {
       "viewer",
     ]);
     expect(seeded.users.every((u: { password: string | null }) => typeof u.password === "string")).toBe(true);
-    const second = await cli(["demo", "--json"], target.env);
+    expect(seeded.complaints).toBeGreaterThan(500);
+    const second = await cli(["demo", "--json"], env);
     expect(second.code).toBe(0);
     expect(
       JSON.parse(second.stdout).users.every((u: { password: string | null }) => u.password === null),

@@ -34,7 +34,9 @@ describe("route guards", () => {
         const body = source
           .split(new RegExp(`export (?:async )?function ${handler}\\b`))[1]
           .split(/\nexport /)[0];
-        expect(body, `${file} ${handler}`).toMatch(/require(Permission|ApiToken|WebhookSource)\(/);
+        expect(body, `${file} ${handler}`).toMatch(
+          /require(Permission|AnyPermission|ApiToken|WebhookSource)\(/,
+        );
       }
     });
   }

@@ -64,6 +64,7 @@ export const COMMANDS: Record<string, Command> = {
         adminEmail: ctx.env.CLARION_ADMIN_EMAIL,
         adminPassword: ctx.env.CLARION_ADMIN_PASSWORD,
         withFeed: true,
+        historyDays: ctx.env.CLARION_DEMO_HISTORY_DAYS,
       });
       const lines = result.users.map(
         (u) =>

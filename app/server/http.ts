@@ -7,6 +7,7 @@ import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import morgan from "morgan";
 import type { AppServices } from "~/context";
+import { EventHub } from "~/services/event-hub.server";
 import { formatDemoCredentials, type Started, startDatabase } from "~/services/startup.server";
 import { appSecret } from "~/utils/app-secret.server";
 import { SecretBox } from "~/utils/crypto.server";
@@ -78,6 +79,7 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
   let closed = false;
   let started: Started | null = null;
   let workers: Workers | null = null;
+  let hub: EventHub | null = null;
 
   const ready = (async () => {
     const secretBox = new SecretBox(appSecret(env));
@@ -91,12 +93,16 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
           await started.database.close();
           throw new Error("server closed before the database opened");
         }
+        const events = new EventHub(started.database, started.org.id);
+        await events.start();
+        hub = events;
         services = {
           env,
           database: started.database,
           db: started.database.db,
           secretBox,
           orgId: started.org.id,
+          events,
         };
         unavailableReason = null;
         log.info("database ready", { driver: started.database.driver, location: started.database.location });
@@ -169,6 +175,7 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
     async close() {
       closed = true;
       await (workers as Workers | null)?.stop();
+      await (hub as EventHub | null)?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       const s = started as Started | null;

@@ -1,10 +1,11 @@
 import { lt } from "drizzle-orm";
 import type { AppServices } from "~/context";
 import { pruneExpiredSessions } from "~/services/auth.server";
-import { runDemoFeed } from "~/services/demo-feed.server";
+import { ensureDemoIncident, runDemoFeed } from "~/services/demo-feed.server";
 import { detect } from "~/services/detection.server";
 import { publishIntake } from "~/services/enrichment.server";
 import { publishEvent } from "~/services/events.server";
+import { stampIncidentComplaints } from "~/services/incidents.server";
 import { withJobLock } from "~/services/jobs.server";
 import { pruneRateLimits } from "~/services/rate-limit.server";
 import { pruneWebhookReceipts } from "~/services/sources.server";
@@ -99,6 +100,28 @@ export function defaultLoops(services: AppServices, options: { demoFeed: boolean
             clusterIds: result.changedClusterIds,
           });
         }
+        if (options.demoFeed) {
+          const incidentId = await ensureDemoIncident(db, orgId);
+          if (incidentId) {
+            log.info(`demo: incident #${incidentId} opened for the western outage`);
+            await publishEvent(services.database, { type: "incident", orgId, incidentId, kind: "created" });
+          }
+        }
+      },
+    },
+    {
+      // Places new complaints in the open incidents they belong to (and counts coverage).
+      name: "incident-complaints",
+      everyMs: 15_000,
+      run: async () => {
+        if ((await stampIncidentComplaints(db, orgId)) > 0) {
+          await publishEvent(services.database, {
+            type: "incident",
+            orgId,
+            incidentId: 0,
+            kind: "complaints",
+          });
+        }
       },
     },
     {
@@ -130,6 +153,7 @@ export function defaultLoops(services: AppServices, options: { demoFeed: boolean
       run: async () => {
         const result = await runDemoFeed(db, orgId, Date.now(), {
           stageOutage: first,
+          historyDays: services.env.CLARION_DEMO_HISTORY_DAYS,
           onCommitted: publishIntake(services),
         });
         if (first && result.summary.accepted > 0) {

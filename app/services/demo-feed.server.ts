@@ -1,3 +1,4 @@
+import { and, asc, eq, gte, isNull } from "drizzle-orm";
 import {
   DEMO_BASE_RATE_PER_DAY,
   demoScenario,
@@ -8,7 +9,9 @@ import {
   vermontSmallOutage,
 } from "~/domain/simulator";
 import type { Db } from "~db/client.server";
+import { spikeClusters, users } from "~db/schema";
 import { intakeContext } from "./enrichment.server";
+import { createIncident } from "./incidents.server";
 import { type CommittedBatch, type ImportSummary, ingest } from "./intake.server";
 import { readJobState, writeJobState } from "./jobs.server";
 
@@ -31,7 +34,12 @@ interface FeedState extends Record<string, unknown> {
   outages: number[];
   /** Start of a small historical outage, so the history has something to look back on. */
   pastOutage: number;
+  /** The staged outage the demo incident was opened for. */
+  incidentFor?: number;
 }
+
+/** Demo users' email domain (db/seed.ts). */
+const DEMO_DOMAIN = "northwind.example";
 
 export function demoIncidents(state: Pick<FeedState, "outages" | "pastOutage">): IncidentScript[] {
   return [
@@ -52,11 +60,16 @@ export async function runDemoFeed(
   db: Db,
   orgId: number,
   now: number,
-  options: { stageOutage?: boolean; onCommitted?: (batch: CommittedBatch) => void | Promise<void> } = {},
+  options: {
+    stageOutage?: boolean;
+    historyDays?: number;
+    onCommitted?: (batch: CommittedBatch) => void | Promise<void>;
+  } = {},
 ): Promise<FeedResult> {
+  const historyDays = options.historyDays ?? DEMO_HISTORY_DAYS;
   const previous = await readJobState<FeedState>(db, orgId, JOB);
   const state: FeedState = previous ?? {
-    fedUntil: now - DEMO_HISTORY_DAYS * DAY,
+    fedUntil: now - historyDays * DAY,
     outages: [],
     pastOutage: Math.floor((now - 9 * DAY) / 3600_000) * 3600_000 + 14 * 3600_000,
   };
@@ -68,7 +81,7 @@ export async function runDemoFeed(
     state.outages.push(now);
     stagedOutageAt = now;
   }
-  const from = Math.max(state.fedUntil, now - DEMO_HISTORY_DAYS * DAY);
+  const from = Math.max(state.fedUntil, now - historyDays * DAY);
   const to = Math.floor(now / 1000) * 1000;
   let summary: ImportSummary = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
   if (to > from) {
@@ -92,4 +105,51 @@ export async function runDemoFeed(
 function* iterate(records: Iterable<unknown>) {
   let index = 0;
   for (const value of records) yield { index: index++, value };
+}
+
+/**
+ * The demo's incident: once the detector has a cluster for the scripted western outage, the demo
+ * commander opens an incident from it (as a commander would), so a new user can follow the story from
+ * the first spike into the incident room. Done once per staged outage.
+ */
+export async function ensureDemoIncident(db: Db, orgId: number): Promise<number | null> {
+  const state = await readJobState<FeedState>(db, orgId, JOB);
+  if (!state?.outages.length) return null;
+  const outageAt = state.outages.at(-1)!;
+  if (state.incidentFor === outageAt) return null;
+  const western = new Set(["CA", "NV", "OR", "AZ"]);
+  const [cluster] = await db
+    .select()
+    .from(spikeClusters)
+    .where(
+      and(
+        eq(spikeClusters.orgId, orgId),
+        eq(spikeClusters.topicSlug, "outage"),
+        eq(spikeClusters.level, "detected"),
+        isNull(spikeClusters.incidentId),
+        gte(spikeClusters.startedAt, new Date(outageAt - 30 * 60_000)),
+      ),
+    )
+    .orderBy(asc(spikeClusters.detectedAt))
+    .limit(1);
+  if (!cluster?.regions.some((r) => western.has(r))) return null;
+  const [commander] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, `commander@${DEMO_DOMAIN}`));
+  const incident = await createIncident(
+    db,
+    orgId,
+    {
+      title: "Power outage across the western service area",
+      severity: "SEV2",
+      summary: "Customers across the western states report losing power at once. Crews are being dispatched.",
+      fromClusterId: cluster.id,
+      commanderUserId: commander?.id ?? null,
+      cadenceMinutes: 30,
+    },
+    { kind: commander ? "user" : "system", userId: commander?.id ?? null },
+  );
+  await writeJobState(db, orgId, JOB, { ...state, incidentFor: outageAt });
+  return incident.id;
 }

@@ -209,7 +209,9 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       };
     });
     const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config });
-    decisions.forEach((d, k) => cellStates.set(`${cells[k].region}|${cells[k].topic}`, d.state));
+    decisions.forEach((d, k) => {
+      cellStates.set(`${cells[k].region}|${cells[k].topic}`, d.state);
+    });
     const tracked = trackBucket(job.tracker, t, decisions, config);
     job.tracker = tracked.state;
     const storing = t >= from;
@@ -540,3 +542,20 @@ export function toSpikeOut(r: typeof spikeClusters.$inferSelect): SpikeOut {
 }
 
 export type { DetectorConfig };
+
+/** The spikes board: clusters still open or ended in the last `recentMs`, not dismissed, newest first. */
+export async function boardClusters(db: Db, orgId: number, now = Date.now(), recentMs = 6 * 3600_000) {
+  const rows = await db
+    .select()
+    .from(spikeClusters)
+    .where(
+      and(
+        eq(spikeClusters.orgId, orgId),
+        isNull(spikeClusters.dismissedAt),
+        sql`(${spikeClusters.endedAt} is null or ${spikeClusters.endedAt} >= ${new Date(now - recentMs).toISOString()}::timestamptz)`,
+      ),
+    )
+    .orderBy(sql`${spikeClusters.endedAt} is not null`, sql`${spikeClusters.detectedAt} desc`)
+    .limit(200);
+  return rows.map((r) => ({ ...toSpikeOut(r), suggestedIncidentId: r.suggestedIncidentId }));
+}

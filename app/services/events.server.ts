@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import { log } from "~/utils/log.server";
-import type { Database } from "~db/client.server";
+import type { Database, Db } from "~db/client.server";
 
 /**
  * Live events fan out through Postgres LISTEN/NOTIFY, so every app process (and every open incident
@@ -30,4 +31,12 @@ export function parseEvent(payload: string): ClarionEvent | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Queue an event inside the transaction that makes the change: Postgres delivers a NOTIFY only at
+ * commit, so listeners never hear of a change that rolled back.
+ */
+export async function notifyOnCommit(tx: Db, event: ClarionEvent): Promise<void> {
+  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`);
 }

@@ -141,8 +141,8 @@ async function volumeRatioOf(db: Db, orgId: number, now: Date, historyHours: num
   const since = new Date(hourAgo.getTime() - historyHours * HOUR_MS);
   const [row] = await db
     .select({
-      last: sql<number>`coalesce(sum(${complaintCounts.count}) filter (where ${complaintCounts.bucketStart} >= ${hourAgo}), 0)::float8`,
-      before: sql<number>`coalesce(sum(${complaintCounts.count}) filter (where ${complaintCounts.bucketStart} < ${hourAgo}), 0)::float8`,
+      last: sql<number>`coalesce(sum(${complaintCounts.count}) filter (where ${complaintCounts.bucketStart} >= ${hourAgo.toISOString()}::timestamptz), 0)::float8`,
+      before: sql<number>`coalesce(sum(${complaintCounts.count}) filter (where ${complaintCounts.bucketStart} < ${hourAgo.toISOString()}::timestamptz), 0)::float8`,
     })
     .from(complaintCounts)
     .where(and(eq(complaintCounts.orgId, orgId), gte(complaintCounts.bucketStart, since)));

@@ -81,3 +81,21 @@ export async function requireApiToken(request: Request, context: AppLoadContext)
 export function requireWebhookSource(context: AppLoadContext): AppServices {
   return servicesOf(context);
 }
+
+/** For actions more than one role family may take (e.g. timeline notes: commanders or comms). */
+export async function requireAnyPermission(
+  request: Request,
+  context: AppLoadContext,
+  permissions: Permission[],
+): Promise<Viewer> {
+  const viewer = await requireUser(request, context);
+  if (!permissions.some((p) => can(viewer.user.role, p))) {
+    throw data(
+      {
+        error: `Your role (${viewer.user.role}) cannot do this: it needs one of ${permissions.map((p) => `“${p}”`).join(", ")}.`,
+      },
+      { status: 403 },
+    );
+  }
+  return viewer;
+}

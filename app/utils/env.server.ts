@@ -25,6 +25,7 @@ const envSchema = z
     CLARION_ADMIN_EMAIL: z.email({ message: "must be an email address" }).optional(),
     CLARION_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
     CLARION_DEMO_FEED: booleanString.optional(),
+    CLARION_DEMO_HISTORY_DAYS: z.coerce.number().int().min(1).max(90).default(28),
     SESSION_TTL_HOURS: z.coerce
       .number()
       .positive()

@@ -117,9 +117,14 @@ export const complaints = pgTable(
     index("complaints_incident_idx")
       .on(t.orgId, t.incidentId, t.createdAt.desc(), t.id.desc())
       .where(sql`${t.incidentId} is not null`),
+    // The reply queue: the incident's unanswered complaints, most reach first.
     index("complaints_incident_unanswered_idx")
-      .on(t.orgId, t.incidentId, t.createdAt)
+      .on(t.orgId, t.incidentId, t.authorFollowers.desc().nullsLast(), t.createdAt)
       .where(sql`${t.incidentId} is not null and ${t.answeredAt} is null`),
+    // Map points of an incident: its newest geotagged complaints.
+    index("complaints_incident_geo_idx")
+      .on(t.orgId, t.incidentId, t.createdAt.desc())
+      .where(sql`${t.incidentId} is not null and ${t.lat} is not null`),
     index("complaints_cluster_idx").on(t.clusterId, t.createdAt).where(sql`${t.clusterId} is not null`),
     index("complaints_fingerprint_idx").on(t.orgId, t.fingerprint).where(sql`${t.fingerprint} is not null`),
     foreignKey({

@@ -111,3 +111,17 @@ export const incidentEvents = pgTable(
   },
   (t) => [index("incident_events_incident_at_idx").on(t.incidentId, t.at)],
 );
+
+/** Complaints placed in an incident and how many were answered, per region (support leads' coverage). */
+export const incidentCoverage = pgTable(
+  "incident_coverage",
+  {
+    incidentId: integer()
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    regionCode: text().notNull(),
+    complaints: integer().notNull().default(0),
+    answered: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ name: "incident_coverage_pkey", columns: [t.incidentId, t.regionCode] })],
+);

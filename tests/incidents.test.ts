@@ -1,0 +1,342 @@
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { intakeContext } from "~/services/enrichment.server";
+import {
+  addNote,
+  assignRole,
+  changeSeverity,
+  changeState,
+  createIncident,
+  dismissCluster,
+  linkCluster,
+  listIncidents,
+  setRegions,
+  stampIncidentComplaints,
+  unlinkCluster,
+} from "~/services/incidents.server";
+import { ingest } from "~/services/intake.server";
+import { sendReplies } from "~/services/replies.server";
+import { loadRoom, parseStreamFilter } from "~/services/room.server";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
+import {
+  auditEntries,
+  complaints,
+  deliveries,
+  incidentCoverage,
+  incidentEvents,
+  incidents,
+  replies,
+  spikeClusters,
+} from "~db/schema";
+import { freshDatabase, type TestDatabase } from "./support/db";
+import { createUser } from "./support/server";
+
+let t: TestDatabase;
+let commander: { id: number };
+let actor: { kind: "user"; userId: number };
+const NOW = Date.parse("2026-11-02T15:00:00Z");
+
+async function cluster(regions: string[], topic = "outage", startedAt = NOW - 3600_000) {
+  const [row] = await t.database.db
+    .insert(spikeClusters)
+    .values({
+      orgId: t.org.id,
+      key: `test:${regions.join()}|${topic}|${startedAt}|${Math.random()}`,
+      topicSlug: topic,
+      regions,
+      level: "detected",
+      startedAt: new Date(startedAt),
+      detectedAt: new Date(startedAt + 5 * 60_000),
+      peakAt: new Date(startedAt + 20 * 60_000),
+      observed: 40,
+      expected: 2,
+      score: 12,
+    })
+    .returning();
+  return row;
+}
+
+beforeAll(async () => {
+  t = await freshDatabase();
+  commander = await createUser(t, "commander", "cmd@test.example");
+  actor = { kind: "user", userId: commander.id };
+  const ctx = await intakeContext({ db: t.database.db, orgId: t.org.id });
+  const at = (m: number) => new Date(NOW - m * 60_000).toISOString();
+  await ingest(ctx, [
+    ...Array.from({ length: 12 }, (_, i) => ({
+      index: i,
+      value: {
+        source: "x",
+        externalId: `ca${i}`,
+        text: `power out in Fresno, CA since ${i + 1} hours`,
+        createdAt: at(50 - i),
+        author: { handle: `@ca${i}`, followers: i * 100 },
+        lat: 36.74,
+        lon: -119.78,
+      },
+    })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      index: 100 + i,
+      value: {
+        source: "facebook",
+        externalId: `nv${i}`,
+        text: `no power at all in Reno, NV (house ${i})`,
+        createdAt: at(40 - i),
+        author: { name: `NV ${i}` },
+      },
+    })),
+    {
+      index: 200,
+      value: { source: "x", externalId: "ny1", text: "charged twice again, New York, NY", createdAt: at(30) },
+    },
+  ]);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("incident lifecycle", () => {
+  let incidentId: number;
+  it("opens an incident from a spike cluster, taking its regions, topic and start", async () => {
+    const c = await cluster(["CA", "NV"]);
+    const incident = await createIncident(
+      t.database.db,
+      t.org.id,
+      { title: "Western outage", severity: "SEV2", fromClusterId: c.id },
+      actor,
+    );
+    incidentId = incident.id;
+    expect(incident).toMatchObject({
+      state: "investigating",
+      severity: "SEV2",
+      regions: ["CA", "NV"],
+      topics: ["outage"],
+      commanderUserId: commander.id,
+    });
+    expect(incident.startedAt.getTime()).toBe(c.startedAt.getTime());
+    const [linked] = await t.database.db.select().from(spikeClusters).where(eq(spikeClusters.id, c.id));
+    expect(linked.incidentId).toBe(incident.id);
+    const stamped = await t.database.db
+      .select()
+      .from(complaints)
+      .where(eq(complaints.incidentId, incident.id));
+    expect(stamped).toHaveLength(17);
+    const coverage = await t.database.db
+      .select()
+      .from(incidentCoverage)
+      .where(eq(incidentCoverage.incidentId, incident.id));
+    expect(Object.fromEntries(coverage.map((c) => [c.regionCode, c.complaints]))).toEqual({ CA: 12, NV: 5 });
+    await expect(
+      createIncident(t.database.db, t.org.id, { title: "Again", fromClusterId: c.id }, actor),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("moves through states, stamping identified/monitoring/resolved, and reopens", async () => {
+    await changeState(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      { state: "identified", note: "Substation fault" },
+      actor,
+    );
+    await changeState(t.database.db, t.org.id, incidentId, { state: "monitoring" }, actor);
+    await changeState(t.database.db, t.org.id, incidentId, { state: "resolved" }, actor);
+    let [row] = await t.database.db.select().from(incidents).where(eq(incidents.id, incidentId));
+    expect(row.identifiedAt).not.toBeNull();
+    expect(row.monitoringAt).not.toBeNull();
+    expect(row.resolvedAt).not.toBeNull();
+    await expect(
+      changeState(t.database.db, t.org.id, incidentId, { state: "resolved" }, actor),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await changeState(t.database.db, t.org.id, incidentId, { state: "investigating" }, actor);
+    [row] = await t.database.db.select().from(incidents).where(eq(incidents.id, incidentId));
+    expect(row.state).toBe("investigating");
+    expect(row.resolvedAt).toBeNull();
+    await expect(
+      changeState(t.database.db, t.org.id, incidentId, { state: "exploded" }, actor),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("records every change in the timeline and the audit log", async () => {
+    const support = await createUser(t, "support", "sup@test.example");
+    await changeSeverity(t.database.db, t.org.id, incidentId, { severity: "SEV1" }, actor);
+    await assignRole(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      { role: "support_lead", userId: support.id },
+      actor,
+    );
+    await addNote(t.database.db, t.org.id, incidentId, { note: "Crews rolling" }, actor);
+    const events = await t.database.db
+      .select({ kind: incidentEvents.kind, message: incidentEvents.message })
+      .from(incidentEvents)
+      .where(eq(incidentEvents.incidentId, incidentId))
+      .orderBy(incidentEvents.id);
+    expect(events.map((e) => e.kind)).toEqual([
+      "created",
+      "spike_linked",
+      "state_changed",
+      "state_changed",
+      "state_changed",
+      "state_changed",
+      "severity_changed",
+      "assigned",
+      "note",
+    ]);
+    expect(events[2].message).toBe("Moved to identified: Substation fault");
+    expect(events[5].message).toBe("Reopened");
+    const audits = await t.database.db
+      .select({ action: auditEntries.action })
+      .from(auditEntries)
+      .where(and(eq(auditEntries.targetType, "incident"), eq(auditEntries.targetId, String(incidentId))));
+    expect(audits).toHaveLength(events.length);
+  });
+
+  it("links and unlinks spikes, growing the affected area, and dismisses suggestions with a reason", async () => {
+    const or = await cluster(["OR"]);
+    await linkCluster(t.database.db, t.org.id, incidentId, or.id, actor);
+    let [row] = await t.database.db.select().from(incidents).where(eq(incidents.id, incidentId));
+    expect(row.regions).toEqual(["CA", "NV", "OR"]);
+    await unlinkCluster(t.database.db, t.org.id, incidentId, or.id, actor);
+    await expect(unlinkCluster(t.database.db, t.org.id, incidentId, or.id, actor)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const az = await cluster(["AZ"]);
+    await dismissCluster(t.database.db, t.org.id, az.id, { reason: "Heat wave chatter", incidentId }, actor);
+    const [dismissed] = await t.database.db.select().from(spikeClusters).where(eq(spikeClusters.id, az.id));
+    expect(dismissed.dismissReason).toBe("Heat wave chatter");
+    await expect(
+      dismissCluster(t.database.db, t.org.id, az.id, { reason: "" }, actor),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await setRegions(t.database.db, t.org.id, incidentId, { regions: ["CA", "NV", "AZ"] }, actor);
+    [row] = await t.database.db.select().from(incidents).where(eq(incidents.id, incidentId));
+    expect(row.regions).toEqual(["AZ", "CA", "NV"]);
+    await expect(
+      setRegions(t.database.db, t.org.id, incidentId, { regions: ["ZZ"] }, actor),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("keeps several incidents open at once, each with its own timeline", async () => {
+    const second = await createIncident(
+      t.database.db,
+      t.org.id,
+      { title: "Double billing", severity: "SEV3", regions: ["NY"], topics: ["billing"] },
+      actor,
+    );
+    const open = await listIncidents(t.database.db, t.org.id, { open: true });
+    expect(open.map((i) => i.id).sort()).toEqual([incidentId, second.id].sort());
+    const [{ n }] = await t.database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(incidentEvents)
+      .where(eq(incidentEvents.incidentId, second.id));
+    expect(n).toBe(1);
+    // The New York complaint came long before this incident began, so it is not pulled in.
+    expect(await stampIncidentComplaints(t.database.db, t.org.id, second.id)).toBe(0);
+  });
+
+  it("refuses another organisation's incident or an unknown id", async () => {
+    await expect(
+      changeState(t.database.db, t.org.id + 99, incidentId, { state: "monitoring" }, actor),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(addNote(t.database.db, t.org.id, 999_999, { note: "x" }, actor)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it("replies to one person and to everyone in a cluster, queuing deliveries and counting coverage", async () => {
+    const [first] = await t.database.db.select().from(complaints).where(eq(complaints.externalId, "ca11"));
+    const one = await sendReplies(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      { body: "Crews are on it, sorry!", complaintIds: [first.id] },
+      actor,
+    );
+    expect(one).toMatchObject({ replied: 1, alreadyAnswered: 0 });
+    const [c] = await t.database.db
+      .select()
+      .from(spikeClusters)
+      .where(eq(spikeClusters.incidentId, incidentId));
+    const all = await sendReplies(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      { body: "We know, crews are working on it.", clusterId: c.id },
+      actor,
+    );
+    expect(all.replied).toBe(16);
+    expect(all.batchId).not.toBeNull();
+    const again = await sendReplies(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      { body: "Again", clusterId: c.id },
+      actor,
+    );
+    expect(again.replied).toBe(0);
+    const queued = await t.database.db.select().from(deliveries).where(eq(deliveries.orgId, t.org.id));
+    expect(queued).toHaveLength(17);
+    expect(queued.every((d) => d.state === "pending" && d.replyId !== null)).toBe(true);
+    const vias = await t.database.db.select({ via: replies.via }).from(replies);
+    expect(new Set(vias.map((v) => v.via))).toEqual(new Set(["x", "facebook"]));
+    const coverage = await t.database.db
+      .select()
+      .from(incidentCoverage)
+      .where(eq(incidentCoverage.incidentId, incidentId));
+    expect(Object.fromEntries(coverage.map((r) => [r.regionCode, r.answered]))).toEqual({ CA: 12, NV: 5 });
+    await expect(
+      sendReplies(t.database.db, t.org.id, incidentId, { body: "", complaintIds: [first.id] }, actor),
+    ).rejects.toBeInstanceOf(ValidationError);
+    const [ny] = await t.database.db.select().from(complaints).where(eq(complaints.externalId, "ny1"));
+    await expect(
+      sendReplies(t.database.db, t.org.id, incidentId, { body: "hi there", complaintIds: [ny.id] }, actor),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("loads the room: header, map, chart, spikes, stream with filters and keyset pages, queue, coverage, timeline", async () => {
+    const room = await loadRoom(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      parseStreamFilter(new URLSearchParams()),
+      NOW,
+    );
+    expect(room.incident).toMatchObject({ id: incidentId, severity: "SEV1", state: "investigating" });
+    expect(room.map.regions.features.map((f) => f.properties.code)).toEqual(
+      expect.arrayContaining(["CA", "NV", "AZ", "OR", "UT"]),
+    );
+    expect(room.map.points.length).toBe(12);
+    expect(room.chart.series.length).toBeGreaterThan(30);
+    const total = room.chart.series.reduce((s, p) => s + (Number(p.outage) || 0), 0);
+    expect(total).toBe(17);
+    expect(room.linked).toHaveLength(1);
+    expect(room.stream.rows).toHaveLength(17);
+    expect(room.queue).toHaveLength(0);
+    expect(room.timeline[0].kind).toBe("reply_sent");
+    const nv = await loadRoom(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      parseStreamFilter(new URLSearchParams("region=NV&sentiment=bogus")),
+      NOW,
+    );
+    expect(nv.stream.rows.map((r) => r.region)).toEqual(["NV", "NV", "NV", "NV", "NV"]);
+    const searched = await loadRoom(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      parseStreamFilter(new URLSearchParams("q=reno")),
+      NOW,
+    );
+    expect(searched.stream.rows).toHaveLength(5);
+    const tricky = await loadRoom(
+      t.database.db,
+      t.org.id,
+      incidentId,
+      parseStreamFilter(new URLSearchParams("q=100%_")),
+      NOW,
+    );
+    expect(tricky.stream.rows).toHaveLength(0);
+  });
+});
