@@ -340,3 +340,29 @@ describe("incident lifecycle", () => {
     expect(tricky.stream.rows).toHaveLength(0);
   });
 });
+
+describe("linked spikes that spread", () => {
+  it("grow the incident's affected area, on the timeline", async () => {
+    const c = await cluster(["CA"], "outage", NOW - 600_000);
+    const incident = await createIncident(
+      t.database.db,
+      t.org.id,
+      { title: "Spreading", fromClusterId: c.id },
+      actor,
+    );
+    await t.database.db
+      .update(spikeClusters)
+      .set({ regions: ["CA", "NV", "OR"] })
+      .where(eq(spikeClusters.id, c.id));
+    const { followLinkedClusters } = await import("~/services/incidents.server");
+    expect(await followLinkedClusters(t.database.db, t.org.id, [c.id])).toEqual([incident.id]);
+    const [row] = await t.database.db.select().from(incidents).where(eq(incidents.id, incident.id));
+    expect(row.regions).toEqual(["CA", "NV", "OR"]);
+    const events = await t.database.db
+      .select()
+      .from(incidentEvents)
+      .where(eq(incidentEvents.incidentId, incident.id));
+    expect(events.map((e) => e.message)).toContain(`Spike #${c.id} spread to NV, OR`);
+    expect(await followLinkedClusters(t.database.db, t.org.id, [c.id])).toEqual([]);
+  });
+});

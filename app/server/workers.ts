@@ -5,7 +5,7 @@ import { ensureDemoIncident, runDemoFeed } from "~/services/demo-feed.server";
 import { detect } from "~/services/detection.server";
 import { publishIntake } from "~/services/enrichment.server";
 import { publishEvent } from "~/services/events.server";
-import { stampIncidentComplaints } from "~/services/incidents.server";
+import { followLinkedClusters, stampIncidentComplaints } from "~/services/incidents.server";
 import { withJobLock } from "~/services/jobs.server";
 import { pruneRateLimits } from "~/services/rate-limit.server";
 import { pruneWebhookReceipts } from "~/services/sources.server";
@@ -99,6 +99,7 @@ export function defaultLoops(services: AppServices, options: { demoFeed: boolean
             orgId,
             clusterIds: result.changedClusterIds,
           });
+          await followLinkedClusters(db, orgId, result.changedClusterIds);
         }
         if (options.demoFeed) {
           const incidentId = await ensureDemoIncident(db, orgId);

@@ -717,3 +717,56 @@ export async function suggestedClusters(db: Db, orgId: number, id: number) {
     )
     .orderBy(desc(spikeClusters.detectedAt));
 }
+
+/**
+ * Linked spikes that spread: when a cluster linked to an open incident gains regions, the incident's
+ * affected area grows with it (noted on the timeline) and the new regions' complaints join it.
+ */
+export async function followLinkedClusters(db: Db, orgId: number, clusterIds: number[]): Promise<number[]> {
+  if (clusterIds.length === 0) return [];
+  const linked = await db
+    .select({
+      id: spikeClusters.id,
+      regions: spikeClusters.regions,
+      topic: spikeClusters.topicSlug,
+      incidentId: spikeClusters.incidentId,
+    })
+    .from(spikeClusters)
+    .where(
+      and(
+        eq(spikeClusters.orgId, orgId),
+        inArray(spikeClusters.id, clusterIds),
+        sql`${spikeClusters.incidentId} is not null`,
+      ),
+    );
+  const grown: number[] = [];
+  for (const c of linked) {
+    const changed = await db.transaction(async (tx) => {
+      const row = await loadIncident(tx, orgId, c.incidentId!);
+      if (row.state === "resolved") return false;
+      const added = c.regions.filter((r) => !row.regions.includes(r));
+      if (added.length === 0) return false;
+      await tx
+        .update(incidents)
+        .set({ regions: [...row.regions, ...added].sort(), topics: [...new Set([...row.topics, c.topic])] })
+        .where(eq(incidents.id, row.id));
+      await record(
+        tx,
+        row,
+        { kind: "system" },
+        "regions_changed",
+        `Spike #${c.id} spread to ${added.join(", ")}`,
+        {
+          clusterId: c.id,
+          added,
+        },
+      );
+      return true;
+    });
+    if (changed) {
+      grown.push(c.incidentId!);
+      await stampIncidentComplaints(db, orgId, c.incidentId!);
+    }
+  }
+  return grown;
+}

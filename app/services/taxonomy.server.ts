@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { keywordProblem } from "~/domain/topics";
 import { ValidationError } from "~/utils/errors";
 import type { Db } from "~db/client.server";
 import { topics } from "~db/schema";
@@ -17,10 +18,18 @@ const entrySchema = z.looseObject({
   description: z.string().max(500).optional(),
   keywords: z
     .array(
-      z.string({ message: "keywords must be strings" }).trim().min(1, "keywords must not be empty").max(100),
-      {
-        message: "keywords must be an array of strings",
-      },
+      z
+        .string({
+          error: (issue) => (issue.code === "invalid_type" ? "keywords must be strings" : undefined),
+        })
+        .trim()
+        .min(1, "keywords must not be empty")
+        .max(500, "a keyword is at most 500 characters")
+        .superRefine((keyword, ctx) => {
+          const problem = keywordProblem(keyword);
+          if (problem) ctx.addIssue({ code: "custom", message: `“${keyword}”: ${problem}` });
+        }),
+      { message: "keywords must be an array of strings" },
     )
     .max(500, "at most 500 keywords per topic")
     .default([]),

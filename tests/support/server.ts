@@ -9,6 +9,7 @@ import type { TestDatabase } from "./db";
 export async function startTestServer(
   t: TestDatabase,
   env: Record<string, string> = {},
+  options: { workers?: boolean } = {},
 ): Promise<RunningServer> {
   const server = await startHttpServer({
     env: parseEnv({
@@ -22,6 +23,7 @@ export async function startTestServer(
     port: 0,
     host: "127.0.0.1",
     database: t.database,
+    workers: options.workers,
   });
   await server.ready;
   return server;
