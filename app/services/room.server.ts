@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Geometry } from "geojson";
 import { z } from "zod";
 import { REPLY_SLA_MINUTES } from "~/domain/incidents";
@@ -8,8 +8,8 @@ import {
   complaints,
   incidentCoverage,
   regions,
+  spikeClusters,
   spikes,
-  statusUpdates,
   topics,
   users,
 } from "~db/schema";
@@ -231,8 +231,11 @@ async function volume(db: Db, orgId: number, regionList: string[], from: number,
   const windows = [0, 1, 2, 3, 4].map((w) => [from - w * WEEK, to - w * WEEK] as const);
   const rows = await db
     .select({
-      at: complaintCounts.bucketStart,
-      topic: complaintCounts.topicSlug,
+      t: sql<number>`(extract(epoch from ${complaintCounts.bucketStart}) * 1000)::float8`.mapWith(Number),
+      // By topic in the incident's own window; the four earlier weeks are only wanted as totals.
+      topic: sql<
+        string | null
+      >`case when ${complaintCounts.bucketStart} >= ${new Date(from).toISOString()}::timestamptz then ${complaintCounts.topicSlug} end`,
       n: sql<number>`sum(${complaintCounts.count})::int`,
     })
     .from(complaintCounts)
@@ -248,12 +251,12 @@ async function volume(db: Db, orgId: number, regionList: string[], from: number,
         ),
       ),
     )
-    .groupBy(complaintCounts.bucketStart, complaintCounts.topicSlug);
+    .groupBy(sql`1`, sql`2`);
   const current = new Map<number, Record<string, number>>();
   const past = new Map<number, number[]>();
   for (const r of rows) {
-    const t = r.at.getTime();
-    if (t >= from) {
+    const t = r.t;
+    if (r.topic !== null) {
       const point = current.get(t) ?? {};
       point[r.topic] = (point[r.topic] ?? 0) + r.n;
       current.set(t, point);
@@ -284,15 +287,20 @@ export async function loadRoom(
   filter: StreamFilter,
   now = Date.now(),
 ) {
-  const incident = await getIncident(db, orgId, incidentId);
-  const { row } = incident;
-  const chartTo = Math.min(now, row.resolvedAt ? row.resolvedAt.getTime() + 3600_000 : now);
-  const chartFrom = Math.max(row.startedAt.getTime() - 3 * 3600_000, chartTo - MAX_CHART_MS);
-  const linkedIds = incident.linked.map((c) => c.id);
+  // Everything keyed by the incident alone starts at once, beside the incident itself; only the chart
+  // waits for the incident's regions and start. An unknown incident (or another organisation's) still
+  // fails the whole load with getIncident's NotFoundError, and nothing fetched is returned.
+  const incidentLoad = getIncident(db, orgId, incidentId);
+  const chartLoad = incidentLoad.then(({ row }) => {
+    const chartTo = Math.min(now, row.resolvedAt ? row.resolvedAt.getTime() + 3600_000 : now);
+    const chartFrom = Math.max(row.startedAt.getTime() - 3 * 3600_000, chartTo - MAX_CHART_MS);
+    return volume(db, orgId, row.regions, chartFrom, chartTo);
+  });
   const [
+    incident,
+    chart,
     shapes,
     topicRows,
-    chart,
     regionScores,
     points,
     suggestions,
@@ -301,22 +309,28 @@ export async function loadRoom(
     coverage,
     events,
     people,
-    updates,
   ] = await Promise.all([
+    incidentLoad,
+    chartLoad,
     regionShapes(db, orgId),
     db
       .select({ slug: topics.slug, label: topics.label })
       .from(topics)
       .where(eq(topics.orgId, orgId))
       .orderBy(asc(topics.position)),
-    volume(db, orgId, row.regions, chartFrom, chartTo),
-    linkedIds.length
-      ? db
-          .select({ region: spikes.regionCode, score: sql<number>`max(${spikes.score})` })
-          .from(spikes)
-          .where(and(eq(spikes.orgId, orgId), inArray(spikes.clusterId, linkedIds)))
-          .groupBy(spikes.regionCode)
-      : Promise.resolve([]),
+    // Scores of the linked spikes' regions (the clusters getIncident lists as `linked`).
+    db
+      .select({ region: spikes.regionCode, score: sql<number>`max(${spikes.score})` })
+      .from(spikes)
+      .innerJoin(spikeClusters, eq(spikeClusters.id, spikes.clusterId))
+      .where(
+        and(
+          eq(spikes.orgId, orgId),
+          eq(spikeClusters.orgId, orgId),
+          eq(spikeClusters.incidentId, incidentId),
+        ),
+      )
+      .groupBy(spikes.regionCode),
     db
       .select({ id: complaints.id, lat: complaints.lat, lon: complaints.lon })
       .from(complaints)
@@ -339,17 +353,10 @@ export async function loadRoom(
       .from(users)
       .where(eq(users.orgId, orgId))
       .orderBy(asc(users.name)),
-    db
-      .select({
-        id: statusUpdates.id,
-        kind: statusUpdates.kind,
-        body: statusUpdates.body,
-        publishedAt: statusUpdates.publishedAt,
-      })
-      .from(statusUpdates)
-      .where(and(eq(statusUpdates.orgId, orgId), eq(statusUpdates.incidentId, incidentId)))
-      .orderBy(desc(statusUpdates.createdAt)),
   ]);
+  const { row } = incident;
+  // getIncident already read the updates (oldest first); the room wants the newest first.
+  const updates = [...incident.updates].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const affected = new Set(row.regions);
   const shown = new Set(row.regions);
   for (const s of shapes) if (affected.has(s.code)) for (const n of s.neighbours) shown.add(n);
