@@ -1,12 +1,17 @@
 import { and, asc, eq, gte, inArray, isNull, lte, min, ne, notInArray, sql } from "drizzle-orm";
 import {
+  ALL_REGIONS,
+  affectedArea,
+  type CellDecision,
   type CellInput,
   type CellState,
+  type ClusterableSpike,
   clusterSpikes,
   type DetectorConfig,
   type DetectorConfigInput,
   evaluateBucket,
   resolveConfig,
+  risingNeighbours,
   type Spike,
   type SpikeCluster,
   seasonalBucketStarts,
@@ -53,6 +58,19 @@ interface DetectorJobState extends Record<string, unknown> {
   clusters: SpikeCluster[];
   /** Spikes that ended recently (still shown in their clusters). */
   ended: Spike[];
+  /**
+   * Aggregate (all-regions) spikes by spike key: the union of their affected areas so far, whether
+   * they were ever diffuse, and whether they take part in clustering (see `areaSpikes`).
+   */
+  areas?: Record<string, AreaMemory>;
+  /** Regional spikes by spike key: the neighbours that rose with them (see `clusterable`). */
+  fringes?: Record<string, string[]>;
+}
+
+interface AreaMemory {
+  regions: string[];
+  diffuse: boolean;
+  linked: boolean;
 }
 
 interface CellMeta {
@@ -83,6 +101,11 @@ class CountWindow {
   }
 }
 
+/**
+ * Every region's counts over the window, and each topic's aggregate (`ALL_REGIONS`): the sum over all
+ * regions including complaints whose region is unknown — many posts carry no location, but they still
+ * say how many people complain about the topic.
+ */
 async function loadCounts(db: Db, orgId: number, from: number, to: number): Promise<CountWindow> {
   const window = new CountWindow(from, Math.max(1, Math.round((to - from) / BUCKET) + 1));
   const rows = await db
@@ -98,12 +121,13 @@ async function loadCounts(db: Db, orgId: number, from: number, to: number): Prom
         eq(complaintCounts.orgId, orgId),
         gte(complaintCounts.bucketStart, new Date(from)),
         lte(complaintCounts.bucketStart, new Date(to)),
-        ne(complaintCounts.regionCode, UNKNOWN_REGION),
       ),
     );
   for (const r of rows) {
     const i = window.index(r.at.getTime());
-    if (i >= 0 && i < window.buckets) window.cell(`${r.region}|${r.topic}`)[i] = r.n;
+    if (i < 0 || i >= window.buckets) continue;
+    if (r.region !== UNKNOWN_REGION) window.cell(`${r.region}|${r.topic}`)[i] = r.n;
+    window.cell(`${ALL_REGIONS}|${r.topic}`)[i] += r.n;
   }
   return window;
 }
@@ -128,6 +152,8 @@ export interface DetectOptions {
   reset?: boolean;
   config?: DetectorConfigInput;
   now?: number;
+  /** Called with every bucket's decisions, warm-up included (diagnostics: evaluations and benches). */
+  onDecisions?: (bucketStart: number, decisions: readonly CellDecision[]) => void;
 }
 
 export interface DetectResult {
@@ -158,9 +184,11 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
   if (to < warmFrom) return { evaluated: 0, from, to, changedClusterIds: [] };
 
   const cells = await cellsOf(db, orgId);
+  const regionCodes = [...new Set(cells.filter((c) => c.region !== ALL_REGIONS).map((c) => c.region))];
   const neighbours = await neighbourMap(db, orgId);
   const job: DetectorJobState = (!options.reset &&
     (await readJobState<DetectorJobState>(db, orgId, JOB))) || { tracker: null, clusters: [], ended: [] };
+  job.areas ??= {};
   const cellStates = new Map<string, CellState | null>();
   if (!options.reset && resume !== null) {
     for (const row of await db.select().from(detectorCells).where(eq(detectorCells.orgId, orgId))) {
@@ -209,6 +237,7 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       };
     });
     const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config });
+    options.onDecisions?.(t, decisions);
     decisions.forEach((d, k) => {
       cellStates.set(`${cells[k].region}|${cells[k].topic}`, d.state);
     });
@@ -219,8 +248,16 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       if (event.type === "ended") job.ended.push(event.spike);
       if (storing) spikeChanges.set(spikeKey(event.spike), event.spike);
     }
-    job.ended = job.ended.filter((s) => (s.endedAt ?? t) >= t - CLUSTER_MEMORY_MS);
-    const clusters = clusterSpikes([...tracked.open, ...job.ended], neighbours, { previous: job.clusters });
+    // A spike stays in clustering while its cluster lives (so a stored cluster never shrinks when an
+    // early member is forgotten), and for CLUSTER_MEMORY_MS after the cluster has ended.
+    const clusterOf = new Map<string, SpikeCluster>();
+    for (const c of job.clusters) for (const m of c.members) clusterOf.set(m, c);
+    job.ended = job.ended.filter((s) => {
+      const until = clusterOf.get(spikeKey(s))?.endedAt ?? s.endedAt;
+      return until === null || until >= t - CLUSTER_MEMORY_MS;
+    });
+    const spikesToCluster = clusterable(job, tracked.open, decisions, regionCodes, neighbours, config);
+    const clusters = clusterSpikes(spikesToCluster, neighbours, { previous: job.clusters });
     if (storing) {
       const before = new Map(job.clusters.map((c) => [c.id, c]));
       for (const c of clusters) {
@@ -249,6 +286,85 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
   return { evaluated, from, to, changedClusterIds };
 }
 
+/**
+ * The spikes to cluster: every open and recently ended spike, with what it covers.
+ *   - A regional spike covers its region and the neighbours that rose with it while it was open
+ *     (`risingNeighbours`: weaker evidence suffices next to an event under way).
+ *   - An aggregate (all-regions) spike covers its affected area (`affectedArea`), worked out from each
+ *     bucket's regional decisions of its topic while it is open and added to what it covered before;
+ *     nationwide when it was ever diffuse, or while no region stands out. It takes part in clustering
+ *     once it adds something the regional spikes do not already say — it is diffuse, unplaced, or a
+ *     region of its area has no open `detected` spike of the topic — and from then on; until then it is
+ *     explained by the regional clusters and is not shown twice.
+ */
+function clusterable(
+  job: DetectorJobState,
+  open: Spike[],
+  decisions: CellDecision[],
+  regionCodes: string[],
+  neighbours: ReadonlyMap<string, readonly string[]>,
+  config: DetectorConfig,
+): ClusterableSpike[] {
+  const areas = job.areas ?? {};
+  const fringes = job.fringes ?? {};
+  const allRegions = [...regionCodes].sort();
+  const live = new Set<string>();
+  const regionalOf = new Map<string, CellDecision[]>();
+  for (const d of decisions) {
+    if (d.region === ALL_REGIONS) continue;
+    const list = regionalOf.get(d.topic);
+    if (list) list.push(d);
+    else regionalOf.set(d.topic, [d]);
+  }
+  for (const spike of open) {
+    const key = spikeKey(spike);
+    live.add(key);
+    const regional = regionalOf.get(spike.topic) ?? [];
+    if (spike.region !== ALL_REGIONS) {
+      const rising = risingNeighbours([spike.region], regional, neighbours, config);
+      if (rising.length > 0) fringes[key] = [...new Set([...(fringes[key] ?? []), ...rising])].sort();
+      continue;
+    }
+    const aggregate = decisions.find((d) => d.region === ALL_REGIONS && d.topic === spike.topic);
+    if (!aggregate) continue;
+    const area = affectedArea(aggregate, regional, neighbours, config);
+    const memory = areas[key] ?? { regions: [], diffuse: false, linked: false };
+    memory.diffuse ||= area.diffuse;
+    memory.regions = [...new Set([...memory.regions, ...area.regions])].sort();
+    if (!memory.linked) {
+      const covered = new Set(
+        open
+          .filter((s) => s.topic === spike.topic && s.region !== ALL_REGIONS && s.level === "detected")
+          .map((s) => s.region),
+      );
+      memory.linked =
+        memory.diffuse || memory.regions.length === 0 || memory.regions.some((r) => !covered.has(r));
+    }
+    areas[key] = memory;
+  }
+  for (const spike of job.ended) live.add(spikeKey(spike));
+  for (const key of Object.keys(areas)) if (!live.has(key)) delete areas[key];
+  for (const key of Object.keys(fringes)) if (!live.has(key)) delete fringes[key];
+  job.areas = areas;
+  job.fringes = fringes;
+  const out: ClusterableSpike[] = [];
+  for (const spike of [...open, ...job.ended]) {
+    if (spike.region !== ALL_REGIONS) {
+      const fringe = fringes[spikeKey(spike)];
+      out.push(fringe ? { ...spike, regions: [spike.region, ...fringe] } : spike);
+      continue;
+    }
+    // Nationwide when diffuse, or while no region stands out (it cannot be placed anywhere smaller).
+    const memory = areas[spikeKey(spike)];
+    if (memory?.linked)
+      out.push({
+        ...spike,
+        regions: memory.diffuse || memory.regions.length === 0 ? allRegions : memory.regions,
+      });
+  }
+  return out;
+}
+
 function spikeKey(s: Pick<Spike, "region" | "topic" | "startedAt">): string {
   return `${s.region}|${s.topic}|${s.startedAt}`;
 }
@@ -275,9 +391,18 @@ async function cellsOf(db: Db, orgId: number): Promise<CellMeta[]> {
     .from(topics)
     .where(and(eq(topics.orgId, orgId), isNull(topics.archivedAt)))
     .orderBy(asc(topics.position));
-  return regionRows.flatMap((r) =>
+  const regional = regionRows.flatMap((r) =>
     topicRows.map((t) => ({ region: r.code, topic: t.slug, timeZone: r.timeZones[0] ?? "UTC" })),
   );
+  // Each topic's aggregate over all regions keeps the most common time zone's local week.
+  const zones = new Map<string, number>();
+  for (const r of regionRows) {
+    const zone = r.timeZones[0] ?? "UTC";
+    zones.set(zone, (zones.get(zone) ?? 0) + 1);
+  }
+  let timeZone = "UTC";
+  for (const [zone, n] of zones) if (n > (zones.get(timeZone) ?? 0)) timeZone = zone;
+  return [...regional, ...topicRows.map((t) => ({ region: ALL_REGIONS, topic: t.slug, timeZone }))];
 }
 
 export async function neighbourMap(db: Db, orgId: number): Promise<Map<string, string[]>> {
@@ -371,6 +496,22 @@ async function persist(
         score: Number.isFinite(s.score) ? s.score : 99,
         updatedAt: new Date(),
       };
+      if (s.endedAt === null) {
+        // One open spike per cell: one left open by an earlier run (a reset replay, a crash between
+        // runs) ends where this one starts rather than blocking it.
+        await tx
+          .update(spikes)
+          .set({ endedAt: new Date(s.startedAt), updatedAt: new Date() })
+          .where(
+            and(
+              eq(spikes.orgId, orgId),
+              eq(spikes.regionCode, s.region),
+              eq(spikes.topicSlug, s.topic),
+              isNull(spikes.endedAt),
+              ne(spikes.key, key),
+            ),
+          );
+      }
       await tx
         .insert(spikes)
         .values({

@@ -18,9 +18,15 @@
  *   with more shared members (then the earlier, then the smaller id) keeps its id and the other is listed
  *   in `absorbed`; when a cluster splits, the larger part keeps the id. A cluster with no predecessor
  *   gets `topic:region|topic|startedAt` of its earliest member (suffixed `#2`, `#3` if taken).
+ * - Areas: a spike with `regions` covers those regions — an aggregate spike (the topic over all
+ *   regions) with the affected area the caller worked out, or a regional spike with the neighbours
+ *   that rose with it. Two spikes are also linked when the regions one covers include a region the
+ *   other covers (same topic, overlapping time, levels as above), so a national spike gathers the
+ *   regional clusters of its event. A cluster's regions are the union of what its members cover.
  * - Figures: startedAt, detectedAt = earliest of the members; peakAt = the peak of the member with the
  *   highest peak count; endedAt = null while any member is open, else the latest end; observed and
- *   expected = sums of the members' peak-bucket figures; score = the highest member score.
+ *   expected = sums of the members' peak-bucket figures, or an area member's when its observed count
+ *   is larger (an aggregate already counts its regions); score = the highest member score.
  */
 import type { SpikeLevel } from "./engine";
 
@@ -35,6 +41,8 @@ export interface ClusterableSpike {
   observed: number;
   expected: number;
   score: number;
+  /** The affected area of an aggregate spike (its `region` is then the aggregate's, e.g. `*`). */
+  regions?: readonly string[];
 }
 
 export interface SpikeCluster {
@@ -80,6 +88,15 @@ export function clusterSpikes(
   );
   const isNeighbour = (a: string, b: string) =>
     (neighbours.get(a)?.includes(b) ?? false) || (neighbours.get(b)?.includes(a) ?? false);
+  // Spatially related: neighbouring cells, or one's area covering the other's regions. Two spikes of
+  // one cell (successive ones) are never linked to each other.
+  const near = (a: ClusterableSpike, b: ClusterableSpike) => {
+    if (a.region === b.region) return false;
+    if (isNeighbour(a.region, b.region)) return true;
+    const ra = a.regions ?? [a.region];
+    const rb = b.regions ?? [b.region];
+    return ra.some((r) => rb.includes(r));
+  };
   const overlaps = (a: ClusterableSpike, b: ClusterableSpike) =>
     a.startedAt <= (b.endedAt ?? Number.POSITIVE_INFINITY) + gap &&
     b.startedAt <= (a.endedAt ?? Number.POSITIVE_INFINITY) + gap;
@@ -99,7 +116,7 @@ export function clusterSpikes(
     for (let j = i + 1; j < list.length; j++) {
       const b = list[j];
       if (b.topic !== a.topic || (!linkAny && b.level !== "detected")) continue;
-      if (a.region === b.region || !isNeighbour(a.region, b.region) || !overlaps(a, b)) continue;
+      if (!near(a, b) || !overlaps(a, b)) continue;
       const ra = find(i);
       const rb = find(j);
       if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
@@ -126,17 +143,30 @@ function summarise(members: ClusterableSpike[]): SpikeCluster {
   let peak = members[0];
   for (const m of members) if (m.observed > peak.observed) peak = m;
   const open = members.some((m) => m.endedAt === null);
+  let observed = 0;
+  let expected = 0;
+  for (const m of members) {
+    if (m.regions) continue;
+    observed += m.observed;
+    expected += m.expected;
+  }
+  for (const m of members) {
+    if (m.regions && m.observed > observed) {
+      observed = m.observed;
+      expected = m.expected;
+    }
+  }
   return {
     id: "",
     topic: members[0].topic,
-    regions: [...new Set(members.map((m) => m.region))].sort(),
+    regions: [...new Set(members.flatMap((m) => m.regions ?? [m.region]))].sort(),
     level: members.some((m) => m.level === "detected") ? "detected" : "possible",
     startedAt: Math.min(...members.map((m) => m.startedAt)),
     detectedAt: Math.min(...members.map((m) => m.detectedAt)),
     peakAt: peak.peakAt,
     endedAt: open ? null : Math.max(...members.map((m) => m.endedAt ?? 0)),
-    observed: members.reduce((s, m) => s + m.observed, 0),
-    expected: members.reduce((s, m) => s + m.expected, 0),
+    observed,
+    expected,
     score: Math.max(...members.map((m) => m.score)),
     members: members.map(memberId).sort(),
     absorbed: [],

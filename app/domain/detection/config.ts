@@ -77,6 +77,17 @@ export interface DetectorConfig {
     pseudoCount: number;
   };
 
+  /**
+   * Window lengths, in buckets, over which each cell is tested (1 = the bucket alone). A longer window
+   * sums the last w counts and their expected values, so a sparse cell where a dozen complaints arrive
+   * over half an hour — never more than two in one bucket — is seen. The p-values of the windows are
+   * combined with a Bonferroni factor (the number of windows tested), then adjusted across cells; the
+   * minimum count and ratio of each level apply to the window's sums. The window sum is modelled as a
+   * negative binomial with the per-bucket size r (not w·r): counts within half an hour share their
+   * bursts, so they are treated as one overdispersed draw.
+   */
+  scales: number[];
+
   /** Thresholds for a new spike to be flagged `possible`. */
   possible: LevelThresholds;
   /** Thresholds for `detected` (a spike can open at this level directly, or escalate to it). */
@@ -122,6 +133,12 @@ export interface DetectorConfig {
    * extreme-value theory prescribes for excesses, P(S ≥ s) = π (1 + ξ (s − u)/σ)^(−1/ξ) for s > u, fitted
    * by moments: a cell whose bursts are routine needs a bigger burst to be surprising.
    * Priors (in pseudo-buckets / pseudo-exceedances) keep a young cell conservative.
+   *
+   * The record is kept per test window, and of RANDOMISED probability-integral transforms
+   * (P(X > x) + U·P(X = x), U uniform, drawn from a hash of the bucket and cell so replays agree), which
+   * are exactly uniform under a correct model even where counts are tiny: a sparse cell whose p-values
+   * can only take a few values then learns that its model is right instead of mistaking the lattice of
+   * possible counts for a heavy tail. The tests themselves use the ordinary (conservative) p-value.
    */
   calibration: {
     enabled: boolean;
@@ -161,16 +178,43 @@ export interface DetectorConfig {
 
   /**
    * Sparse cells borrow strength from a parent: a cell whose own reference mean is below `sparseMean`
-   * (or has fewer than `sparseNonZero` non-zero reference counts) is modelled as share × parent, the
-   * parent being the topic over all regions (then the region over all topics) when that parent is not
-   * sparse itself. The share is the cell's fraction of the parent's reference counts, smoothed towards
-   * 1 / (cells in the parent) with `sharePrior` pseudo-counts.
+   * (or has fewer than `sparseNonZero` non-zero reference counts) is modelled as share × parent.
+   *
+   * The parent is the topic over all regions. When the caller passes that aggregate as a cell of its
+   * own (region `ALL_REGIONS`, which may also count complaints whose region is unknown), its baseline is
+   * the parent and the share is a Bayesian blend of two estimates: the cell's fraction of the parent's
+   * counts in the same reference windows (time-of-week aware: regions sit in different time zones), and
+   * its long-run fraction (decayed counts in the state, half-life `shareHalfLifeBuckets`, with one
+   * pseudo-count spread uniformly over the parent's cells), which weighs as `sharePrior` complaints of
+   * the cell. Otherwise the parent is summed from the cells of the bucket (the topic over the regions
+   * passed, then the region over all topics) when it is not sparse itself, and the share is the
+   * reference fraction smoothed towards 1 / (cells in the parent) with `sharePrior` pseudo-counts.
+   * A parent-based cell's negative-binomial size is capped at `maxSize`: a region's share of a national
+   * count has bursts of its own (weather, local news) that the national series averages away.
    */
   parent: {
     enabled: boolean;
     sparseMean: number;
     sparseNonZero: number;
     sharePrior: number;
+    shareHalfLifeBuckets: number;
+    maxSize: number;
+  };
+
+  /**
+   * The affected area of an aggregate (all-regions) spike (`area.ts`), judged on the longest test
+   * window: the regions whose own counts rose (model p ≤ `regionAlpha`, at least `regionMinCount`,
+   * ratio ≥ the `possible` ratio), with their neighbours that rose a little (p ≤ `neighbourAlpha`, same
+   * count and ratio; a regional spike's cluster takes in such neighbours too); the
+   * whole country when the regions far from those (neither risen nor neighbours) still rose together
+   * (p ≤ `diffuseAlpha`, ratio ≥ `diffuseMinRatio`), or when no region stands out.
+   */
+  area: {
+    regionAlpha: number;
+    regionMinCount: number;
+    neighbourAlpha: number;
+    diffuseAlpha: number;
+    diffuseMinRatio: number;
   };
 }
 
@@ -195,8 +239,9 @@ export const DEFAULT_CONFIG: DetectorConfig = {
   maxSize: 1000,
   minExpected: 0.05,
   level: { halfLifeBuckets: 288, maxFactor: 4, pseudoCount: 2 },
-  possible: { alpha: 1e-3, minCount: 5, minRatio: 1.5 },
-  detected: { alpha: 1e-6, minCount: 10, minRatio: 2.5 },
+  scales: [1, 3, 6, 12],
+  possible: { alpha: 1e-3, minCount: 3, minRatio: 1.5 },
+  detected: { alpha: 1e-6, minCount: 4, minRatio: 2.5 },
   sustainBuckets: 3,
   continueRatio: 1.2,
   continueAlpha: 0.01,
@@ -216,7 +261,21 @@ export const DEFAULT_CONFIG: DetectorConfig = {
     maxShape: 0,
   },
   cusum: { enabled: true, k: 1, h: 8, zCap: 3, detectedFactor: 2, dispersionPrior: 288 },
-  parent: { enabled: true, sparseMean: 1, sparseNonZero: 10, sharePrior: 2 },
+  parent: {
+    enabled: true,
+    sparseMean: 1,
+    sparseNonZero: 10,
+    sharePrior: 4,
+    shareHalfLifeBuckets: 4 * 2016,
+    maxSize: 10,
+  },
+  area: {
+    regionAlpha: 1e-4,
+    regionMinCount: 2,
+    neighbourAlpha: 1e-3,
+    diffuseAlpha: 1e-3,
+    diffuseMinRatio: 1.5,
+  },
 };
 
 /** A partial config: any key, at any depth, may be left out. */
@@ -236,7 +295,7 @@ export function resolveConfig(
     if (value === undefined) continue;
     const current = (base as unknown as Record<string, unknown>)[key];
     out[key] =
-      current !== null && typeof current === "object" && typeof value === "object"
+      current !== null && typeof current === "object" && !Array.isArray(value) && typeof value === "object"
         ? { ...(current as object), ...(value as object) }
         : value;
   }
@@ -269,6 +328,12 @@ function validateConfig(c: DetectorConfig): void {
     if (!(t.alpha > 0 && t.alpha < 1))
       throw new RangeError(`detector config: ${name}.alpha must be in (0, 1)`);
     if (!(t.minRatio >= 1)) throw new RangeError(`detector config: ${name}.minRatio must be ≥ 1`);
+  }
+  if (
+    !(Array.isArray(c.scales) && c.scales.length > 0) ||
+    c.scales.some((w) => !(Number.isInteger(w) && w >= 1 && w <= c.recentBuckets + 1))
+  ) {
+    throw new RangeError("detector config: scales must be whole numbers of buckets, 1 … recentBuckets + 1");
   }
   if (!(c.seasonal.halfWidth >= 0 && Number.isInteger(c.seasonal.halfWidth))) {
     throw new RangeError("detector config: seasonal.halfWidth must be a whole number ≥ 0");

@@ -16,6 +16,10 @@
  *   - state: what this function returned for the cell at the previous bucket (JSON, stored in jsonb),
  *     or null for a new cell. Buckets must be evaluated in time order; skipped buckets are tolerated
  *     (they reset the CUSUM and count as quiet for an open spike).
+ * A cell whose region is `ALL_REGIONS` is the aggregate of its topic over every region (the caller
+ * sums it, and may count complaints whose region is unknown in it): it is tested like any other cell
+ * — a nationwide build-up spread thin over fifty regions is seen there — and it is the parent of the
+ * topic's sparse cells.
  *
  * How a cell is decided:
  *   1. Reference: the counts of the same local time in past weeks (weekly season). With fewer than
@@ -28,14 +32,18 @@
  *      volume grows or shrinks is followed. Predictive variance is inflated by 1/n for n reference values;
  *      without any weekly history r is capped at `coldMaxSize` (assume heavy overdispersion).
  *      Sparse cells (tiny mean, few non-zero counts) use their share of a parent instead: the topic over
- *      all regions, else the region over all topics (binomial thinning keeps the parent's size r).
- *   3. Test: one-sided p-value P(X ≥ observed), self-calibrated against the cell's own record of
- *      surprises (`config.calibration`: peaks over threshold, kept in the state), then adjusted across
- *      the cells of this bucket (Benjamini–Hochberg by default).
- *   4. Levels: `possible` and `detected` each need an adjusted p-value ≤ alpha, observed ≥ minCount and
- *      observed / expected ≥ minRatio (alphas are stricter in cold start). A one-sided CUSUM on clipped
- *      residuals, standardised by the model's spread × the cell's dispersion factor φ, catches slow
- *      build-ups: h (raised by ln(m)/2k for m cells) opens `possible`, h × detectedFactor `detected`.
+ *      all regions (the `ALL_REGIONS` cell when given), else the region over all topics.
+ *   3. Test: for each window of `config.scales` (the bucket alone, and the sums of the last 3 and 6
+ *      buckets by default), the one-sided p-value P(X ≥ observed) of the window's count under the
+ *      window's expected count, self-calibrated against the cell's own record of surprises for that
+ *      window (`config.calibration`: peaks over threshold, kept in the state). The cell's p-value is the
+ *      smallest, times the number of windows; then p-values are adjusted across the cells of this
+ *      bucket (Benjamini–Hochberg by default).
+ *   4. Levels: `possible` and `detected` each need, in one window, an adjusted p-value ≤ alpha, a
+ *      window count ≥ minCount and window count / expected ≥ minRatio (alphas are stricter in cold
+ *      start). A one-sided CUSUM on clipped residuals, standardised by the model's spread × the cell's
+ *      dispersion factor φ, catches slow build-ups: h (raised by ln(m)/2k for m cells) opens
+ *      `possible`, h × detectedFactor `detected`.
  *      Once a spike is open the cell stays flagged while it is still elevated (continueRatio /
  *      continueAlpha, no correction) and escalates possible → detected on a stricter test, after
  *      `sustainBuckets` buckets that each pass `possible`, or by the CUSUM; it ends after
@@ -43,14 +51,23 @@
  *
  * Outputs per cell (`CellDecision`): `level` (null while not flagged), `score` = −log10 of the adjusted
  * p-value (capped at 300), `expected` (μ), `pValue` (the calibrated one-sided p-value, before the
- * multiple-testing adjustment), the new `state`, and diagnostics (observed, ratio, reason, onsetAt,
- * opened, inSpike, baseline source). The decision for bucket t depends
- * only on the inputs for t and the state from t − 1: appending later data never changes it.
+ * multiple-testing adjustment across cells), the new `state`, and diagnostics (observed, ratio, reason,
+ * onsetAt, opened, inSpike, baseline source, the longest window's sums). The decision for bucket t
+ * depends only on the inputs for t and the state from t − 1: appending later data never changes it.
  */
 import { bucketMs, bucketsPerDay, type DetectorConfig } from "./config";
-import { logNegBinomUpperTail, negBinomSize, type RobustSummary, robustSummary } from "./stats";
+import {
+  logNegBinomPmf,
+  logNegBinomUpperTail,
+  negBinomSize,
+  type RobustSummary,
+  robustSummary,
+} from "./stats";
 
 export type SpikeLevel = "possible" | "detected";
+
+/** The region of a topic's aggregate cell: the topic over all regions. */
+export const ALL_REGIONS = "*";
 
 export interface CellInput {
   region: string;
@@ -94,7 +111,7 @@ export interface EpisodeState {
 
 /** Per-cell memory between buckets. Plain JSON (numbers, null, nested objects): store it as jsonb. */
 export interface CellState {
-  v: 1;
+  v: 2;
   /** Start (ms) of the last bucket evaluated, to catch out-of-order calls and skipped buckets. */
   lastBucket: number;
   /** Buckets evaluated so far. */
@@ -109,14 +126,36 @@ export interface CellState {
   cusumExpected: number;
   /** The spike the cell is in, or null. */
   episode: EpisodeState | null;
-  /** Decayed counts for p-value calibration: tested buckets, exceedances of u, and summed excess. */
+  /**
+   * Calibration records of the test windows `calScales`, four numbers each, decayed: tested buckets,
+   * exceedances of u, Σ excess, Σ excess².
+   */
+  cal: number[];
+  calScales: number[];
+  /**
+   * The records as they were when the open spike began: a spike is tested against the cell's past
+   * bursts, not against itself (its own buckets, in overlapping windows, would otherwise teach the
+   * cell within minutes that such bursts are ordinary). Null outside a spike.
+   */
+  calFrozen: number[] | null;
+  /** Decayed sum of squared Pearson residuals and its weight (dispersion factor φ). */
+  dispSum: number;
+  dispBuckets: number;
+  /** Expected counts of the buckets before this one (the last max(scales) − 1), oldest first. */
+  mu: number[];
+  /** Decayed (clipped) counts of the cell and of its topic's aggregate: the cell's long-run share. */
+  shareOwn: number;
+  shareParent: number;
+}
+
+/** The state as version 1 of the detector stored it (one calibration record, no window memory). */
+interface CellStateV1
+  extends Omit<CellState, "v" | "cal" | "calScales" | "calFrozen" | "mu" | "shareOwn" | "shareParent"> {
+  v: 1;
   calBuckets: number;
   calExceedances: number;
   calExcess: number;
   calExcessSq: number;
-  /** Decayed sum of squared Pearson residuals and its weight (dispersion factor φ). */
-  dispSum: number;
-  dispBuckets: number;
 }
 
 export interface CellDecision {
@@ -127,7 +166,12 @@ export interface CellDecision {
   score: number;
   /** Expected count μ for this bucket under the baseline. */
   expected: number;
-  /** Calibrated one-sided p-value P(X ≥ observed), before multiple-testing adjustment (1 when not tested). */
+  /** The baseline's negative-binomial size r (variance μ + μ²/r). */
+  size: number;
+  /**
+   * Calibrated one-sided p-value of the cell (its best window, times the number of windows), before
+   * the adjustment across cells (1 when not tested).
+   */
   pValue: number;
   state: CellState;
   observed: number;
@@ -141,6 +185,16 @@ export interface CellDecision {
   opened: boolean;
   /** True while the cell is in a spike after this bucket (flagged now, or quiet but not yet ended). */
   inSpike: boolean;
+  /** The window (in buckets) whose test gave the cell's p-value. */
+  scale: number;
+  /**
+   * The longest window tested: its summed count and expected count, and the model's (uncalibrated)
+   * natural-log p-value of that sum — what the affected area of an aggregate spike is judged on.
+   */
+  windowBuckets: number;
+  windowObserved: number;
+  windowExpected: number;
+  windowLogP: number;
 }
 
 export interface EvaluateBucketInput {
@@ -168,33 +222,97 @@ interface Baseline {
   tested: boolean;
 }
 
+/** One window's test of one cell. */
+interface WindowTest {
+  w: number;
+  observed: number;
+  expected: number;
+  /** ln P(X ≥ observed) under the model, and calibrated. */
+  logPModel: number;
+  logP: number;
+  /** ln of the randomised probability-integral transform (for the calibration record). */
+  logPit: number;
+}
+
 const LN10 = Math.log(10);
 const MAX_SCORE = 300;
+/** Floor of a parent-based expected count (numerical only: the parent's share can be tiny and right). */
+const MIN_SHARED_EXPECTED = 1e-6;
 
 export function evaluateBucket({ bucketStart, cells, config }: EvaluateBucketInput): CellDecision[] {
   const step = bucketMs(config);
+  const states = cells.map((cell) => (cell.state ? upgradeState(cell.state) : null));
   const references = cells.map((cell) => buildReference(cell, config));
   const summaries = references.map((r) => robustSummary(r.values, config.winsorK));
-  const baselines = cells.map((cell, i) => ownBaseline(cell, references[i], summaries[i], config));
-  if (config.parent.enabled && cells.length > 1)
-    applyParents(cells, references, summaries, baselines, config);
-
-  // One-sided tail probabilities under the model, in log space so that enormous spikes stay ordered,
-  // then calibrated against the cell's own record of surprises.
-  const logPModel = cells.map((cell, i) => {
-    const b = baselines[i];
-    return b.tested ? logNegBinomUpperTail(cell.observed, b.mean, b.size) : 0;
+  const baselines = cells.map((_, i) => ownBaseline(states[i], references[i], summaries[i], config));
+  const aggregates = new Map<string, number>();
+  cells.forEach((cell, i) => {
+    if (cell.region === ALL_REGIONS) aggregates.set(cell.topic, i);
   });
-  const logP = logPModel.map((lp, i) => (baselines[i].tested ? calibrate(lp, cells[i].state, config) : 0));
+  if (config.parent.enabled && cells.length > 1)
+    applyParents(cells, states, references, summaries, baselines, aggregates, config);
+
+  const cals = states.map((st) => alignedCalibration(st, config.scales));
+  const testCals = states.map((st, i) =>
+    st?.calFrozen ? alignedCalibration({ ...st, cal: st.calFrozen }, config.scales) : cals[i],
+  );
+  const hashes = cells.map((cell) => cellHash(cell.region, cell.topic));
+  const keepMu = Math.max(...config.scales) - 1;
+  const tests = cells.map((cell, i) =>
+    windowTests(cell, states[i], testCals[i], hashes[i], baselines[i], bucketStart, keepMu, config),
+  );
+  // The cell's p-value: its best window, Bonferroni-corrected for the windows tested.
+  const logP = tests.map((t, i) => (baselines[i].tested ? combinedLogP(t) : 0));
   const tested = baselines.filter((b) => b.tested).length;
   const logQ = adjustLog(logP, baselines, config.multipleTesting);
   const cusumH =
     config.cusum.h +
     (config.multipleTesting === "none" ? 0 : Math.log(Math.max(tested, 1)) / (2 * config.cusum.k));
 
-  return cells.map((cell, i) =>
-    decideCell(cell, baselines[i], logPModel[i], logP[i], logQ[i], cusumH, bucketStart, step, config),
-  );
+  return cells.map((cell, i) => {
+    const agg = aggregates.get(cell.topic);
+    const parent =
+      agg !== undefined && agg !== i && baselines[agg].tested
+        ? { observed: Math.max(0, cells[agg].observed), baseline: baselines[agg] }
+        : null;
+    return decideCell(
+      cell,
+      states[i],
+      cals[i],
+      keepMu,
+      baselines[i],
+      tests[i],
+      logP[i],
+      logQ[i] - logP[i],
+      cusumH,
+      parent,
+      bucketStart,
+      step,
+      config,
+    );
+  });
+}
+
+/** Reads a stored state of any version as the current one. */
+export function upgradeState(state: CellState | CellStateV1): CellState {
+  if (state.v === 2) return state;
+  const { calBuckets, calExceedances, calExcess, calExcessSq, v: _v, ...rest } = state;
+  return {
+    ...rest,
+    v: 2,
+    cal: [calBuckets, calExceedances, calExcess, calExcessSq],
+    calScales: [1],
+    calFrozen: null,
+    mu: [],
+    shareOwn: 0,
+    shareParent: 0,
+  };
+}
+
+function combinedLogP(tests: WindowTest[]): number {
+  let best = 0;
+  for (const t of tests) best = Math.min(best, t.logP);
+  return Math.min(0, best + Math.log(tests.length));
 }
 
 /** Multiple-testing adjustment of log p-values over the tested cells (untested ones keep 0). */
@@ -219,6 +337,122 @@ function adjustLog(
     running = Math.min(running, logP[i] + lnM - Math.log(rank));
     out[i] = running;
   }
+  return out;
+}
+
+/**
+ * The window tests of one cell. The expected counts of the previous buckets come from the state
+ * (skipped buckets repeat the current one); a window longer than the history there is is not tested.
+ */
+function windowTests(
+  cell: CellInput,
+  state: CellState | null,
+  cal: readonly number[],
+  hash: number,
+  b: Baseline,
+  bucketStart: number,
+  keepMu: number,
+  c: DetectorConfig,
+): WindowTest[] {
+  if (!b.tested) return [];
+  const x = Math.max(0, cell.observed);
+  const mu = muHistory(state, b.mean, bucketStart, keepMu, c);
+  const recent = cell.recent;
+  const out: WindowTest[] = [];
+  for (let si = 0; si < c.scales.length; si++) {
+    const w = c.scales[si];
+    if (w > 1 && (recent.length < w - 1 || mu.length < w - 1)) continue;
+    let observed = x;
+    let expected = b.mean;
+    for (let k = 1; k < w; k++) {
+      observed += Math.max(0, recent[recent.length - k]);
+      expected += mu[mu.length - k];
+    }
+    // At or below its expectation a count is no surprise: p = 1 (not computed). Its randomised
+    // transform can still be small — for a count of 0 where 0 is nearly certain it is ≈ u — so it is
+    // computed for 0 (in closed form), and skipped for counts ≥ 1 at or below the mean, where it is at
+    // least P(X > mean), far above any calibration threshold for a size r ≥ 0.1.
+    const above = observed > expected;
+    const u = uniformOf(hash, bucketStart, w);
+    const logPModel = above ? logNegBinomUpperTail(observed, expected, b.size) : 0;
+    const logPit = above
+      ? logRandomisedPit(observed, expected, b.size, logPModel, u)
+      : observed === 0
+        ? Math.log1p(-(1 - u) * Math.exp(-b.size * Math.log1p(expected / b.size)))
+        : b.size < 0.1
+          ? logRandomisedPit(observed, expected, b.size, logNegBinomUpperTail(observed, expected, b.size), u)
+          : 0;
+    out.push({
+      w,
+      observed,
+      expected,
+      logPModel,
+      logP: calibrate(logPModel, cal, 4 * si, c),
+      logPit,
+    });
+  }
+  return out;
+}
+
+/** Expected counts of the buckets before `bucketStart`, oldest first (skipped ones take `current`). */
+function muHistory(
+  state: CellState | null,
+  current: number,
+  bucketStart: number,
+  keep: number,
+  c: DetectorConfig,
+): number[] {
+  if (!state || keep <= 0) return [];
+  const skipped = Math.max(0, Math.round((bucketStart - state.lastBucket) / bucketMs(c)) - 1);
+  if (skipped === 0) return state.mu;
+  const mu = state.mu.slice();
+  for (let k = 0; k < Math.min(skipped, keep); k++) mu.push(current);
+  return mu.slice(-keep);
+}
+
+/**
+ * ln(P(X > x) + u·P(X = x)) for X ~ NB(mean, size), given ln P(X ≥ x): exactly uniform under the model,
+ * for any counts. Written as P(X ≥ x)·(1 − (1 − u)·ρ) with ρ = P(X = x) / P(X ≥ x), which stays
+ * accurate far in the tail.
+ */
+function logRandomisedPit(x: number, mean: number, size: number, logUpper: number, u: number): number {
+  const rho = Math.min(1, Math.exp(logNegBinomPmf(x, mean, size) - logUpper));
+  return logUpper + Math.log1p(-(1 - u) * rho);
+}
+
+/** FNV-1a hash of a cell's region and topic (the per-cell part of `uniformOf`). */
+function cellHash(region: string, topic: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < region.length; k++) h = Math.imul(h ^ region.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ 0x7c, 0x01000193);
+  for (let k = 0; k < topic.length; k++) h = Math.imul(h ^ topic.charCodeAt(k), 0x01000193);
+  return h;
+}
+
+/** A deterministic uniform number in [0, 1) for one cell (its hash), bucket and window. */
+function uniformOf(hash: number, bucketStart: number, w: number): number {
+  const t = Math.floor(bucketStart / 1000);
+  let h = Math.imul(hash ^ (t & 0xffff), 0x01000193);
+  h = Math.imul(h ^ Math.floor(t / 65536), 0x01000193);
+  h = Math.imul(h ^ w, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** The state's calibration records laid out for `scales` (a fresh array; records of other windows dropped). */
+function alignedCalibration(state: CellState | null, scales: readonly number[]): number[] {
+  if (!state) return new Array(4 * scales.length).fill(0);
+  const same = state.calScales.length === scales.length && state.calScales.every((w, i) => w === scales[i]);
+  if (same) return state.cal.slice();
+  const out = new Array(4 * scales.length).fill(0);
+  scales.forEach((w, i) => {
+    const at = state.calScales.indexOf(w);
+    if (at >= 0) for (let k = 0; k < 4; k++) out[4 * i + k] = state.cal[4 * at + k];
+  });
   return out;
 }
 
@@ -289,7 +523,7 @@ function levelFactor(state: CellState | null, c: DetectorConfig): number {
   return Math.min(c.level.maxFactor, Math.max(1 / c.level.maxFactor, f));
 }
 
-function ownBaseline(cell: CellInput, ref: Reference, s: RobustSummary, c: DetectorConfig): Baseline {
+function ownBaseline(state: CellState | null, ref: Reference, s: RobustSummary, c: DetectorConfig): Baseline {
   if (ref.source === "none") {
     return {
       mean: c.minExpected,
@@ -305,7 +539,7 @@ function ownBaseline(cell: CellInput, ref: Reference, s: RobustSummary, c: Detec
   const noWeekly = ref.source === "short" || ref.source === "daily";
   const size = negBinomSize(Math.max(s.mean, c.minExpected), variance, noWeekly ? c.coldMaxSize : c.maxSize);
   // The short (last hours) reference already sits at the current level.
-  const factor = ref.source === "short" ? 1 : levelFactor(cell.state, c);
+  const factor = ref.source === "short" ? 1 : levelFactor(state, c);
   return {
     mean: Math.max(s.mean * factor, c.minExpected),
     size,
@@ -320,19 +554,27 @@ function isSparse(s: RobustSummary, c: DetectorConfig): boolean {
   return s.mean < c.parent.sparseMean || s.nonZero < c.parent.sparseNonZero;
 }
 
-/** Sparse cells take share × parent, the parent summed position by position over its cells. */
+/**
+ * Sparse cells take share × parent: the topic's aggregate cell when the caller passed one, else the
+ * parent summed position by position over the cells of the bucket.
+ */
 function applyParents(
   cells: CellInput[],
+  states: (CellState | null)[],
   refs: Reference[],
   summaries: RobustSummary[],
   baselines: Baseline[],
+  aggregates: ReadonlyMap<string, number>,
   c: DetectorConfig,
 ): void {
-  const sparse = cells.map((_, i) => baselines[i].tested && isSparse(summaries[i], c));
+  const sparse = cells.map(
+    (cell, i) => baselines[i].tested && cell.region !== ALL_REGIONS && isSparse(summaries[i], c),
+  );
   if (!sparse.some(Boolean)) return;
   const groups = (keyOf: (cell: CellInput) => string) => {
     const g = new Map<string, number[]>();
     cells.forEach((cell, i) => {
+      if (cell.region === ALL_REGIONS) return;
       const k = keyOf(cell);
       const list = g.get(k);
       if (list) list.push(i);
@@ -348,8 +590,48 @@ function applyParents(
     if (!parentCache.has(cacheKey)) parentCache.set(cacheKey, buildParent(members, refs, c));
     return parentCache.get(cacheKey) ?? null;
   };
+  const aggregateValues = new Map<number, Float64Array>();
+  const valuesOf = (agg: number) => {
+    let v = aggregateValues.get(agg);
+    if (!v) {
+      v = new Float64Array(keySpace(c).size).fill(Number.NaN);
+      const r = refs[agg];
+      for (let k = 0; k < r.keys.length; k++) v[r.keys[k]] = r.values[k];
+      aggregateValues.set(agg, v);
+    }
+    return v;
+  };
   cells.forEach((cell, i) => {
     if (!sparse[i]) return;
+    const agg = aggregates.get(cell.topic);
+    if (agg !== undefined && baselines[agg].tested) {
+      // Share of the aggregate: the reference windows' fraction, with the long-run share as prior.
+      const members = byTopic.get(cell.topic)?.length ?? 1;
+      const parentValues = valuesOf(agg);
+      let own = 0;
+      let parent = 0;
+      const r = refs[i];
+      for (let k = 0; k < r.keys.length; k++) {
+        const pv = parentValues[r.keys[k]];
+        if (Number.isNaN(pv)) continue;
+        own += r.values[k];
+        parent += pv;
+      }
+      const st = states[i];
+      const longShare = ((st?.shareOwn ?? 0) + 1) / ((st?.shareParent ?? 0) + members);
+      const prior = c.parent.sharePrior;
+      const share = Math.min(1, (own + prior) / (parent + prior / longShare));
+      const pb = baselines[agg];
+      baselines[i] = {
+        mean: Math.max(share * pb.mean, MIN_SHARED_EXPECTED),
+        size: Math.min(pb.size, c.parent.maxSize),
+        source: "parent-topic",
+        trusted: pb.trusted && refs[i].trusted,
+        referenceMean: share * pb.referenceMean,
+        tested: true,
+      };
+      return;
+    }
     for (const kind of ["topic", "region"] as const) {
       const members = kind === "topic" ? byTopic.get(cell.topic)! : byRegion.get(cell.region)!;
       if (members.length < 2) continue;
@@ -358,10 +640,10 @@ function applyParents(
       const own = sumAt(refs[i], parent.used);
       const prior = c.parent.sharePrior;
       const share = (own + prior / members.length) / (parent.total + prior);
-      const factor = levelFactor(cell.state, c);
+      const factor = levelFactor(states[i], c);
       baselines[i] = {
         mean: Math.max(share * parent.summary.mean * factor, c.minExpected),
-        size: parent.size,
+        size: Math.min(parent.size, c.parent.maxSize),
         source: kind === "topic" ? "parent-topic" : "parent-region",
         trusted: parent.trusted,
         referenceMean: share * parent.summary.mean,
@@ -427,7 +709,7 @@ function sumAt(ref: Reference, used: Uint8Array): number {
 
 function freshState(bucketStart: number): CellState {
   return {
-    v: 1,
+    v: 2,
     lastBucket: bucketStart,
     seen: 0,
     levelObserved: 0,
@@ -437,25 +719,32 @@ function freshState(bucketStart: number): CellState {
     cusumObserved: 0,
     cusumExpected: 0,
     episode: null,
-    calBuckets: 0,
-    calExceedances: 0,
-    calExcess: 0,
-    calExcessSq: 0,
+    cal: [],
+    calScales: [],
+    calFrozen: null,
     dispSum: 0,
     dispBuckets: 0,
+    mu: [],
+    shareOwn: 0,
+    shareParent: 0,
   };
 }
 
 /**
  * Calibrated log p-value from the model's one (see `config.calibration`). Above the threshold u the
  * excesses of S = −ln p follow a generalised Pareto tail, P(S ≥ s) = π (1 + ξ (s − u)/σ)^(−1/ξ)
- * (exponential, π e^(−(s−u)/σ), when ξ = 0), fitted by moments to the cell's record; below u, S is
- * scaled linearly so that S = u maps to ln π.
+ * (exponential, π e^(−(s−u)/σ), when ξ = 0), fitted by moments to the cell's record for the window;
+ * below u, S is scaled linearly so that S = u maps to ln π.
  */
-export function calibrate(logPModel: number, state: CellState | null, c: DetectorConfig): number {
+export function calibrate(
+  logPModel: number,
+  cal: readonly number[] | null,
+  offset: number,
+  c: DetectorConfig,
+): number {
   const k = c.calibration;
   if (!k.enabled) return logPModel;
-  const { rate, scale, shape } = calibrationOf(state, c);
+  const { rate, scale, shape } = calibrationOf(cal, offset, c);
   const u = -Math.log(k.thresholdP);
   const surprise = -logPModel;
   if (surprise <= u) return (surprise / u) * Math.log(rate);
@@ -465,20 +754,23 @@ export function calibrate(logPModel: number, state: CellState | null, c: Detecto
 }
 
 /**
- * Exceedance rate π and generalised-Pareto scale σ and shape ξ of the cell's surprises. Moments:
- * mean m = σ/(1−ξ), variance v = σ²/((1−ξ)²(1−2ξ)) ⇒ ξ = (1 − m²/v)/2, σ = m(1 − ξ). The prior counts
- * as `priorExceedances` excesses from an exponential tail of mean `priorExcess`. ξ is kept in
- * [0, maxShape]: never lighter than exponential, never so heavy that nothing is ever surprising.
+ * Exceedance rate π and generalised-Pareto scale σ and shape ξ of a cell's surprises in one window.
+ * Moments: mean m = σ/(1−ξ), variance v = σ²/((1−ξ)²(1−2ξ)) ⇒ ξ = (1 − m²/v)/2, σ = m(1 − ξ). The
+ * prior counts as `priorExceedances` excesses from an exponential tail of mean `priorExcess`. ξ is kept
+ * in [0, maxShape]: never lighter than exponential, never so heavy that nothing is ever surprising.
  */
 export function calibrationOf(
-  state: CellState | null,
+  cal: readonly number[] | null,
+  offset: number,
   c: DetectorConfig,
 ): { rate: number; scale: number; shape: number } {
   const k = c.calibration;
-  const n = state?.calBuckets ?? 0;
-  const e = state?.calExceedances ?? 0;
-  const sum = (state?.calExcess ?? 0) + k.priorExcess * k.priorExceedances;
-  const sumSq = (state?.calExcessSq ?? 0) + 2 * k.priorExcess * k.priorExcess * k.priorExceedances;
+  const n = cal?.[offset] ?? 0;
+  const e = cal?.[offset + 1] ?? 0;
+  const excess = cal?.[offset + 2] ?? 0;
+  const excessSq = cal?.[offset + 3] ?? 0;
+  const sum = excess + k.priorExcess * k.priorExceedances;
+  const sumSq = excessSq + 2 * k.priorExcess * k.priorExcess * k.priorExceedances;
   const w = e + k.priorExceedances;
   const rate = Math.min(1, (e + k.priorRate * k.priorBuckets) / (n + k.priorBuckets));
   const mean = Math.max(1, sum / w);
@@ -489,16 +781,20 @@ export function calibrationOf(
 
 function decideCell(
   cell: CellInput,
+  prev: CellState | null,
+  cal: number[],
+  keepMu: number,
   b: Baseline,
-  logPModel: number,
+  tests: WindowTest[],
   logP: number,
-  logQ: number,
+  /** ln of the cross-cell adjustment factor (adjusted − raw log p-value, ≥ 0). */
+  lnAdjust: number,
   cusumH: number,
+  parent: { observed: number; baseline: Baseline } | null,
   bucketStart: number,
   step: number,
   c: DetectorConfig,
 ): CellDecision {
-  const prev = cell.state;
   if (prev && bucketStart <= prev.lastBucket) {
     throw new RangeError(
       `evaluateBucket: ${cell.region}/${cell.topic} bucket ${new Date(bucketStart).toISOString()} is not after the state's last bucket ${new Date(prev.lastBucket).toISOString()}`,
@@ -506,20 +802,27 @@ function decideCell(
   }
   const skipped = prev ? Math.max(0, Math.round((bucketStart - prev.lastBucket) / step) - 1) : 0;
   const state: CellState = prev
-    ? { ...prev, lastBucket: bucketStart, episode: prev.episode ? { ...prev.episode } : null }
-    : freshState(bucketStart);
+    ? {
+        ...prev,
+        lastBucket: bucketStart,
+        episode: prev.episode ? { ...prev.episode } : null,
+        cal,
+        calScales: c.scales,
+        mu: muHistory(prev, b.mean, bucketStart, keepMu, c).slice(),
+      }
+    : { ...freshState(bucketStart), cal, calScales: c.scales };
   state.seen += 1;
   if (skipped > 0) {
-    state.cusum = 0;
-    state.cusumStart = null;
-    state.cusumObserved = 0;
-    state.cusumExpected = 0;
+    resetCusum(state);
     if (state.episode) {
       // Skipped buckets are zero counts (as missing buckets are): quiet, and nothing observed.
       state.episode.quiet += skipped;
       state.episode.run = 0;
       state.episode.strongRun = 0;
-      if (state.episode.quiet >= c.endQuietBuckets) state.episode = null;
+      if (state.episode.quiet >= c.endQuietBuckets) {
+        state.episode = null;
+        state.calFrozen = null;
+      }
     }
   }
 
@@ -527,15 +830,28 @@ function decideCell(
   const mu = b.mean;
   const sd = Math.sqrt(mu + (mu * mu) / b.size);
   const ratio = x / Math.max(mu, c.minExpected);
-  const pValue = Math.exp(logP);
+  const lnScales = Math.log(Math.max(tests.length, 1));
+  const logQ = Math.min(0, logP + lnAdjust);
   const score = b.tested ? Math.min(MAX_SCORE, -logQ / LN10) : 0;
   const alphaFactor = b.trusted ? 1 : c.coldAlphaFactor;
   const lnAlphaP = Math.log(c.possible.alpha * alphaFactor);
   const lnAlphaD = Math.log(c.detected.alpha * alphaFactor);
-  const meetsDetected =
-    b.tested && logQ <= lnAlphaD && x >= c.detected.minCount && ratio >= c.detected.minRatio;
-  const meetsPossible =
-    b.tested && logQ <= lnAlphaP && x >= c.possible.minCount && ratio >= c.possible.minRatio;
+  // A level is met when one window passes its alpha (after the corrections), count and ratio.
+  const meets = (t: DetectorConfig["possible"], lnAlpha: number, only1 = false) =>
+    b.tested &&
+    tests.some(
+      (w) =>
+        (!only1 || w.w === 1) &&
+        w.logP + lnScales + lnAdjust <= lnAlpha &&
+        w.observed >= t.minCount &&
+        w.observed >= t.minRatio * w.expected,
+    );
+  const meetsDetected = meets(c.detected, lnAlphaD);
+  const meetsPossible = meetsDetected || meets(c.possible, lnAlphaP);
+  // Sustained escalation counts buckets that pass on their own: a window would count one burst w times.
+  const bucketPossible = meets(c.possible, lnAlphaP, true);
+  const single = tests.find((w) => w.w === 1);
+  const pBucket = single ? Math.exp(single.logP) : 1;
 
   // Residuals standardised by the model's spread times the cell's own dispersion factor φ
   // (quasi-likelihood: the mean squared Pearson residual, kept in the state).
@@ -560,11 +876,11 @@ function decideCell(
     } else {
       resetCusum(state);
     }
-    const meets = (t: DetectorConfig["possible"]) =>
+    const enough = (t: DetectorConfig["possible"]) =>
       state.cusumObserved >= t.minCount && state.cusumObserved >= t.minRatio * state.cusumExpected;
     // Persistence is the CUSUM's evidence, so both of its levels ask only for the `possible` size.
-    cusumPossible = state.cusum >= cusumH && meets(c.possible);
-    cusumDetected = state.cusum >= cusumH * c.cusum.detectedFactor && meets(c.possible);
+    cusumPossible = state.cusum >= cusumH && enough(c.possible);
+    cusumDetected = state.cusum >= cusumH * c.cusum.detectedFactor && enough(c.possible);
   }
 
   let level: SpikeLevel | null = null;
@@ -573,7 +889,7 @@ function decideCell(
 
   const ep = state.episode;
   if (ep) {
-    const elevated = b.tested && x >= 1 && x >= mu * c.continueRatio && pValue <= c.continueAlpha;
+    const elevated = b.tested && x >= 1 && x >= mu * c.continueRatio && pBucket <= c.continueAlpha;
     if (elevated) {
       ep.run += 1;
       ep.quiet = 0;
@@ -581,7 +897,7 @@ function decideCell(
       ep.quietExpected = 0;
       ep.sumObserved += x;
       ep.sumExpected += mu;
-      ep.strongRun = meetsPossible ? ep.strongRun + 1 : 0;
+      ep.strongRun = bucketPossible ? ep.strongRun + 1 : 0;
       reason = "continuing";
       if (ep.level === "possible") {
         const sustained = ep.strongRun >= c.sustainBuckets;
@@ -592,6 +908,16 @@ function decideCell(
         }
       }
       level = ep.level;
+    } else if (ep.level === "possible" && meetsDetected) {
+      // A window that reaches `detected` while its latest bucket is quiet (a sparse cell's trickle).
+      ep.level = "detected";
+      ep.run = 1;
+      ep.quiet = 0;
+      ep.quietObserved = 0;
+      ep.quietExpected = 0;
+      reason = "escalated";
+      level = "detected";
+      resetCusum(state);
     } else {
       ep.run = 0;
       ep.strongRun = 0;
@@ -600,6 +926,7 @@ function decideCell(
       ep.quietExpected += mu;
       if (ep.quiet >= c.endQuietBuckets) {
         state.episode = null;
+        state.calFrozen = null;
         resetCusum(state);
       }
     }
@@ -608,10 +935,12 @@ function decideCell(
     level = meetsDetected || cusumDetected ? "detected" : "possible";
     reason = byTest ? "spike" : "cusum";
     state.episode = {
-      startedAt: !byTest && state.cusumStart !== null ? state.cusumStart : bucketStart,
+      startedAt: byTest
+        ? onsetOf(cell, tests, state.mu, bucketStart, step)
+        : (state.cusumStart ?? bucketStart),
       level,
       run: 1,
-      strongRun: meetsPossible ? 1 : 0,
+      strongRun: bucketPossible ? 1 : 0,
       quiet: 0,
       quietObserved: 0,
       quietExpected: 0,
@@ -619,46 +948,73 @@ function decideCell(
       sumExpected: byTest ? mu : state.cusumExpected,
     };
     opened = true;
+    state.calFrozen = cal.slice();
     if (level === "detected") resetCusum(state);
   }
 
-  // Dispersion record: squared Pearson residuals, clipped at (2·zCap)² so a spike counts as one big datum.
   if (b.tested) {
+    // Dispersion record: squared Pearson residuals, clipped at (2·zCap)² so a spike counts as one big datum.
     const keep = 0.5 ** (1 / c.calibration.halfLifeBuckets);
     const pearson = ((x - mu) / sd) ** 2;
     state.dispSum = state.dispSum * keep + Math.min(pearson, 4 * c.cusum.zCap * c.cusum.zCap);
     state.dispBuckets = state.dispBuckets * keep + 1;
-  }
 
-  // Calibration record: every tested bucket, spikes included (a cell that bursts often is a cell whose
-  // bursts mean less), with each excess capped so one giant spike is a single datum.
-  if (b.tested && c.calibration.enabled) {
-    const k = c.calibration;
-    const keep = 0.5 ** (1 / k.halfLifeBuckets);
-    const excess = -logPModel + Math.log(k.thresholdP);
-    state.calBuckets = state.calBuckets * keep + 1;
-    state.calExceedances = state.calExceedances * keep + (excess > 0 ? 1 : 0);
-    const capped = excess > 0 ? Math.min(excess, k.maxExcess) : 0;
-    state.calExcess = state.calExcess * keep + capped;
-    state.calExcessSq = state.calExcessSq * keep + capped * capped;
-  }
+    // Calibration records, one per window: every tested bucket, spikes included (a cell that bursts
+    // often is a cell whose bursts mean less), with each excess capped so one giant spike is one datum.
+    if (c.calibration.enabled) {
+      const k = c.calibration;
+      const u = Math.log(k.thresholdP);
+      for (const t of tests) {
+        const at = 4 * c.scales.indexOf(t.w);
+        const excess = -t.logPit + u;
+        const capped = excess > 0 ? Math.min(excess, k.maxExcess) : 0;
+        cal[at] = cal[at] * keep + 1;
+        cal[at + 1] = cal[at + 1] * keep + (excess > 0 ? 1 : 0);
+        cal[at + 2] = cal[at + 2] * keep + capped;
+        cal[at + 3] = cal[at + 3] * keep + capped * capped;
+      }
+    }
 
-  // Slow level tracker: smoothed observed (clipped near the top of the baseline's range, so spikes
-  // barely move it) over smoothed reference mean.
-  if (b.tested) {
+    // Slow level tracker: smoothed observed (clipped near the top of the baseline's range, so spikes
+    // barely move it) over smoothed reference mean.
     const eta = 1 - 0.5 ** (1 / c.level.halfLifeBuckets);
     const clipped = Math.min(x, mu + c.cusum.zCap * sdz);
     state.levelObserved += eta * (clipped - state.levelObserved);
     state.levelReference += eta * (b.referenceMean - state.levelReference);
   }
 
+  // Long-run share of the topic's aggregate (for sparse cells), from clipped counts of both.
+  if (parent) {
+    const keep = 0.5 ** (1 / c.parent.shareHalfLifeBuckets);
+    const pb = parent.baseline;
+    const pTop = pb.mean + c.cusum.zCap * Math.sqrt(pb.mean + (pb.mean * pb.mean) / pb.size);
+    // A complaint is a unit: a sparse cell's counts are clipped only inside its own spikes.
+    const own = state.episode ? Math.min(x, Math.max(1, mu + c.cusum.zCap * sdz)) : x;
+    const parentClipped = Math.min(parent.observed, pTop);
+    state.shareOwn = state.shareOwn * keep + Math.min(own, parentClipped);
+    state.shareParent = state.shareParent * keep + parentClipped;
+  }
+
+  // Expected counts of the last buckets, for the next bucket's windows.
+  // Only buckets that had a real baseline: a window reaching back into the cold start would sum a
+  // full count against next to nothing expected.
+  if (keepMu > 0 && !b.tested) state.mu = [];
+  else if (keepMu > 0) {
+    state.mu.push(mu);
+    if (state.mu.length > keepMu) state.mu.splice(0, state.mu.length - keepMu);
+  }
+
+  let best: WindowTest | undefined;
+  for (const t of tests) if (!best || t.logP < best.logP) best = t;
+  const longest = tests.length > 0 ? tests[tests.length - 1] : undefined;
   return {
     region: cell.region,
     topic: cell.topic,
     level,
     score,
     expected: mu,
-    pValue,
+    size: b.size,
+    pValue: Math.exp(logP),
     state,
     observed: x,
     ratio,
@@ -667,7 +1023,35 @@ function decideCell(
     onsetAt: level ? (state.episode?.startedAt ?? bucketStart) : null,
     opened,
     inSpike: state.episode !== null,
+    scale: best?.w ?? 1,
+    windowBuckets: longest?.w ?? 1,
+    windowObserved: longest?.observed ?? x,
+    windowExpected: longest?.expected ?? mu,
+    windowLogP: longest?.logPModel ?? 0,
   };
+}
+
+/**
+ * Where the evidence of a spike opened by a window test began: the first bucket of the flagging window
+ * whose count was above its expected count (the bucket itself for a one-bucket test).
+ */
+function onsetOf(
+  cell: CellInput,
+  tests: WindowTest[],
+  muBefore: readonly number[],
+  bucketStart: number,
+  step: number,
+): number {
+  let best: WindowTest | undefined;
+  for (const t of tests) if (!best || t.logP < best.logP) best = t;
+  const w = best?.w ?? 1;
+  const recent = cell.recent;
+  for (let k = w - 1; k >= 1; k--) {
+    const count = recent[recent.length - k];
+    const expected = muBefore[muBefore.length - k];
+    if (count >= 1 && expected !== undefined && count > expected) return bucketStart - k * step;
+  }
+  return bucketStart;
 }
 
 /** Dispersion factor φ ≥ 1: mean squared Pearson residual, with `dispersionPrior` buckets at φ = 1. */

@@ -19,6 +19,7 @@
  * the same engine on a single cell and flags one row per spike.
  */
 
+export { type AffectedArea, affectedArea, risingNeighbours } from "./area";
 export {
   type ClusterableSpike,
   type ClusterOptions,
@@ -34,6 +35,7 @@ export {
   resolveConfig,
 } from "./config";
 export {
+  ALL_REGIONS,
   type BaselineSource,
   type CellDecision,
   type CellInput,

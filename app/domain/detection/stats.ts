@@ -90,6 +90,16 @@ export function logNegBinomUpperTail(k: number, mean: number, size: number): num
   return logIncompleteBeta(p, kk, size);
 }
 
+/** ln P(X = k) for X ~ NB(mean, size) (variance mean + mean²/size), k a whole number ≥ 0. */
+export function logNegBinomPmf(k: number, mean: number, size: number): number {
+  if (k < 0) return Number.NEGATIVE_INFINITY;
+  if (!(mean > 0)) return k === 0 ? 0 : Number.NEGATIVE_INFINITY;
+  const logQ = -Math.log1p(mean / size); // ln(size / (size + mean))
+  const logP = Math.log(mean) - Math.log(mean + size); // ln(mean / (size + mean))
+  const coef = k === 0 ? 0 : logGamma(k + size) - logGamma(size) - logGamma(k + 1);
+  return coef + size * logQ + k * logP;
+}
+
 /** Median of a numeric array (does not modify the input). NaN for an empty array. */
 export function median(values: ArrayLike<number>): number {
   const n = values.length;
