@@ -26,6 +26,21 @@ const spike = (region: string, over: Partial<ClusterableSpike> = {}): Clusterabl
 });
 
 describe("clusterSpikes", () => {
+  it("shows one event once: a national spike whose area is a region with its own possible spike", () => {
+    const clusters = clusterSpikes(
+      [
+        spike("CA", { level: "possible", observed: 7 }),
+        spike("*", { level: "possible", observed: 9, regions: ["CA"] }),
+        // A possible spike next door, not covered by any area, stays on its own.
+        spike("NV", { level: "possible", observed: 4 }),
+      ],
+      NEIGHBOURS,
+    );
+    expect(clusters.map((c) => c.regions)).toEqual([["CA"], ["NV"]]);
+    expect(clusters[0].members).toHaveLength(2);
+    expect(clusters[0].observed).toBe(9); // the aggregate already counts the region's complaints
+  });
+
   it("merges one topic's detected spikes in neighbouring regions (CA + NV + OR)", () => {
     const clusters = clusterSpikes(
       [

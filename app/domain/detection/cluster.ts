@@ -5,7 +5,7 @@
  *   clusterSpikes(spikes, neighbours, { previous }) → SpikeCluster[]
  *
  * - Two spikes are linked when they have the same topic, are both `detected` (or any level with
- *   `link: "any"`), their regions are neighbours (the map is read both ways: A lists B or B lists A)
+ *   `link: "any"`; at any level when one's area covers the other's own region), their regions are neighbours (the map is read both ways: A lists B or B lists A)
  *   and their times overlap: [startedAt, endedAt ?? ∞] intersect, with `gapMs` of tolerance.
  *   Clusters are the connected components of those links, so CA–NV–OR chain into one cluster even
  *   though CA and OR are not neighbours. Every spike is in exactly one cluster (a lone or `possible`
@@ -110,13 +110,18 @@ export function clusterSpikes(
     }
     return i;
   };
+  // A spike whose area covers another's own region is the same event seen twice (the topic's national
+  // spike and a regional one, or a regional spike's rising fringe), whatever their levels.
+  const covers = (a: ClusterableSpike, b: ClusterableSpike) =>
+    a.region !== b.region &&
+    ((a.regions?.includes(b.region) ?? false) || (b.regions?.includes(a.region) ?? false));
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
-    if (!linkAny && a.level !== "detected") continue;
     for (let j = i + 1; j < list.length; j++) {
       const b = list[j];
-      if (b.topic !== a.topic || (!linkAny && b.level !== "detected")) continue;
-      if (!near(a, b) || !overlaps(a, b)) continue;
+      if (b.topic !== a.topic) continue;
+      const levels = linkAny || (a.level === "detected" && b.level === "detected");
+      if (!((levels && near(a, b)) || covers(a, b)) || !overlaps(a, b)) continue;
       const ra = find(i);
       const rb = find(j);
       if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
