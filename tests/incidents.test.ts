@@ -20,6 +20,7 @@ import { loadRoom, parseStreamFilter } from "~/services/room.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import {
   auditEntries,
+  complaintCounts,
   complaints,
   deliveries,
   incidentCoverage,
@@ -364,5 +365,79 @@ describe("linked spikes that spread", () => {
       .where(eq(incidentEvents.incidentId, incident.id));
     expect(events.map((e) => e.message)).toContain(`Spike #${c.id} spread to NV, OR`);
     expect(await followLinkedClusters(t.database.db, t.org.id, [c.id])).toEqual([]);
+  });
+});
+
+describe("the room's volume chart", () => {
+  const MIN = 60_000;
+  const WEEK = 7 * 86_400_000;
+  // Counts straight into the table the chart reads, in a region no other test uses.
+  async function counts(rows: [at: number, topic: string, n: number][]) {
+    await t.database.db.insert(complaintCounts).values(
+      rows.map(([at, topic, n]) => ({
+        orgId: t.org.id,
+        regionCode: "WY",
+        topicSlug: topic,
+        bucketStart: new Date(at),
+        count: n,
+        rawCount: n,
+      })),
+    );
+  }
+  async function roomFor(startedAt: number, now: number) {
+    const incident = await createIncident(
+      t.database.db,
+      t.org.id,
+      { title: "Wyoming", severity: "SEV3", regions: ["WY"], topics: ["outage"] },
+      actor,
+    );
+    await t.database.db
+      .update(incidents)
+      .set({ startedAt: new Date(startedAt) })
+      .where(eq(incidents.id, incident.id));
+    return loadRoom(t.database.db, t.org.id, incident.id, parseStreamFilter(new URLSearchParams()), now);
+  }
+
+  it("plots each topic in the incident's window and the same window of the four weeks before as a band", async () => {
+    const now = Date.parse("2026-09-10T12:00:00Z");
+    const at = now - 60 * MIN; // a bucket an hour ago
+    await counts([
+      [at, "outage", 9],
+      [at, "billing", 2],
+      [at - 5 * MIN, "outage", 1],
+      [at - WEEK, "outage", 3],
+      [at - WEEK, "billing", 1], // the band is the total of all topics
+      [at - 2 * WEEK, "outage", 6],
+      [at - 3 * WEEK, "support", 2],
+      [at - 4 * WEEK, "outage", 5],
+      [at - 5 * WEEK, "outage", 100], // beyond the four weeks: not in the band
+    ]);
+    const room = await roomFor(now - 2 * 3600_000, now);
+    expect(room.chart.step).toBe(5 * MIN);
+    const point = room.chart.series.find((p) => p.t === at);
+    expect(point).toMatchObject({ outage: 9, billing: 2 });
+    expect(room.chart.series.find((p) => p.t === at - 5 * MIN)).toMatchObject({ outage: 1 });
+    expect(room.chart.baseline.find((b) => b.t === at)).toEqual({ t: at, low: 2, high: 6 });
+    // Chart from three hours before the start to now, a point per bucket.
+    expect(room.chart.series[0].t).toBe(now - 5 * 3600_000);
+    expect(room.chart.series.at(-1)?.t).toBe(now);
+  });
+
+  it("steps by 15 minutes once the chart spans more than 12 hours, summing its buckets", async () => {
+    const now = Date.parse("2026-08-10T12:00:00Z");
+    const bin = now - 6 * 3600_000; // a 15-minute boundary
+    await counts([
+      [bin, "outage", 4],
+      [bin + 5 * MIN, "outage", 5],
+      [bin + 10 * MIN, "outage", 6],
+      [bin + 15 * MIN, "outage", 1], // the next bin
+      [bin + 10 * MIN - WEEK, "outage", 7],
+    ]);
+    const room = await roomFor(now - 20 * 3600_000, now);
+    expect(room.chart.step).toBe(15 * MIN);
+    expect(room.chart.series.find((p) => p.t === bin)).toMatchObject({ outage: 15 });
+    expect(room.chart.series.find((p) => p.t === bin + 15 * MIN)).toMatchObject({ outage: 1 });
+    expect(room.chart.baseline.find((b) => b.t === bin)).toEqual({ t: bin, low: 0, high: 7 });
+    expect(room.chart.series.every((p) => p.t % (15 * MIN) === 0)).toBe(true);
   });
 });

@@ -166,6 +166,8 @@ export const complaintCounts = pgTable(
       columns: [t.orgId, t.regionCode, t.topicSlug, t.bucketStart],
     }),
     index("complaint_counts_bucket_idx").on(t.orgId, t.bucketStart),
+    // Also `complaint_counts_chart_idx` (org, region, topic, bucket) INCLUDE (count), for the room's
+    // chart: created by the custom migration drizzle/0005_counts_chart_index.sql (no INCLUDE here).
     check("complaint_counts_bucket_check", sql`extract(epoch from ${t.bucketStart})::bigint % 300 = 0`),
   ],
 );
