@@ -242,7 +242,7 @@ async function volume(db: Db, orgId: number, regionList: string[], from: number,
     db,
     sql`
     select w.k::int as week,
-      floor((extract(epoch from c.bucket_start) * 1000 + w.k * ${WEEK}::float8 - ${start}::float8) / ${step}::float8)::int as bin,
+      floor((date_part('epoch', c.bucket_start) * 1000 + w.k * ${WEEK}::float8 - ${start}::float8) / ${step}::float8)::int as bin,
       case when w.k = 0 then c.topic_slug end as topic,
       sum(c.count)::int as n
     from generate_series(0, 4) as w(k)
