@@ -201,6 +201,7 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     Math.floor((warmFrom - Math.max(lookback, (config.recentBuckets + 1) * BUCKET)) / BUCKET) * BUCKET;
   const counts = await loadCounts(db, orgId, windowStart, to);
   const spikeChanges = new Map<string, Spike>();
+  const clusterOfSpike = new Map<string, string>();
   const clusterChanges = new Map<string, SpikeCluster>();
   const absorbedKeys = new Set<string>();
   let evaluated = 0;
@@ -259,6 +260,10 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     const spikesToCluster = clusterable(job, tracked.open, decisions, regionCodes, neighbours, config);
     const clusters = clusterSpikes(spikesToCluster, neighbours, { previous: job.clusters });
     if (storing) {
+      // The cluster each spike was last seen in: a spike ending early in a long run is stored with its
+      // cluster even when that cluster has left memory by the end of the run.
+      for (const c of clusters)
+        for (const m of c.members) if (spikeChanges.has(m)) clusterOfSpike.set(m, c.id);
       const before = new Map(job.clusters.map((c) => [c.id, c]));
       for (const c of clusters) {
         if (!sameCluster(before.get(c.id), c)) clusterChanges.set(c.id, c);
@@ -279,6 +284,7 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     job,
     cellStates,
     spikeChanges: [...spikeChanges.values()],
+    clusterOfSpike,
     clusterChanges: [...clusterChanges.values()],
     absorbedKeys: [...absorbedKeys],
   });
@@ -420,6 +426,7 @@ async function persist(
     job: DetectorJobState;
     cellStates: Map<string, CellState | null>;
     spikeChanges: Spike[];
+    clusterOfSpike: ReadonlyMap<string, string>;
     clusterChanges: SpikeCluster[];
     absorbedKeys: string[];
   },
@@ -476,7 +483,7 @@ async function persist(
     for (const c of changes.job.clusters) for (const m of c.members) memberCluster.set(m, c.id);
     for (const s of changes.spikeChanges) {
       const key = spikeKey(s);
-      const clusterKey = memberCluster.get(key);
+      const clusterKey = memberCluster.get(key) ?? changes.clusterOfSpike.get(key);
       let clusterId = clusterKey ? idByKey.get(clusterKey) : undefined;
       if (clusterKey && clusterId === undefined) {
         const [row] = await tx
@@ -486,7 +493,9 @@ async function persist(
         clusterId = row?.id;
       }
       const values = {
-        clusterId: clusterId ?? null,
+        // A spike whose cluster is no longer in memory (ended > CLUSTER_MEMORY_MS ago, or a replay that
+        // starts after it) keeps the cluster it was stored with.
+        ...(clusterId !== undefined ? { clusterId } : {}),
         level: s.level,
         detectedAt: new Date(s.detectedAt),
         peakAt: new Date(s.peakAt),

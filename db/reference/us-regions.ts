@@ -41,7 +41,8 @@ export function usStateRegions(): RegionSeed[] {
     const [lon, lat] = centroidOf(f).geometry.coordinates;
     const neighbours = adjacency[index]
       .map((i) => US_STATE_BY_FIPS.get(String(geometries[i].id))?.code)
-      .filter((code): code is string => Boolean(code))
+      // us-atlas has Oregon touching itself (two of its arcs meet): a region is not its own neighbour.
+      .filter((code): code is string => Boolean(code) && code !== info.code)
       .sort();
     regions.push({
       code: info.code,

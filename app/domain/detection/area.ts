@@ -13,7 +13,8 @@
  *     (`risingNeighbours`): an outage seldom stops at a state line, and its edges are thinly
  *     populated. Empty when no region stands out.
  *   - `diffuse`: the regions far from the event — neither risen nor a neighbour of a risen region —
- *     together still rose significantly (p ≤ `area.diffuseAlpha`, ratio ≥ `area.diffuseMinRatio`):
+ *     together still rose significantly (p ≤ `area.diffuseAlpha`, ratio ≥ `area.diffuseMinRatio`,
+ *     at least `area.diffuseMinCount` complaints):
  *     the event is nationwide, thinly spread, rather than a regional one seen from afar.
  * The sum of the far regions is a negative binomial with the sum of their means and variances (the
  * regions' own bursts are independent), plus the aggregate's common bursts (through its size).
@@ -70,6 +71,7 @@ export function affectedArea(
   const diffuse =
     farExpected > 0 &&
     farObserved >= a.diffuseMinRatio * farExpected &&
+    farObserved >= a.diffuseMinCount &&
     logNegBinomUpperTail(farObserved, farExpected, size) <= Math.log(a.diffuseAlpha);
   return { regions: [...regions].sort(), diffuse, risen: [...risen].sort() };
 }

@@ -148,15 +148,17 @@ function summarise(members: ClusterableSpike[]): SpikeCluster {
   let peak = members[0];
   for (const m of members) if (m.observed > peak.observed) peak = m;
   const open = members.some((m) => m.endedAt === null);
+  // An aggregate's area never names its own region (`*`); a regional spike's fringe starts with it.
+  const isAggregate = (m: ClusterableSpike) => m.regions !== undefined && !m.regions.includes(m.region);
   let observed = 0;
   let expected = 0;
   for (const m of members) {
-    if (m.regions) continue;
+    if (isAggregate(m)) continue;
     observed += m.observed;
     expected += m.expected;
   }
   for (const m of members) {
-    if (m.regions && m.observed > observed) {
+    if (isAggregate(m) && m.observed > observed) {
       observed = m.observed;
       expected = m.expected;
     }

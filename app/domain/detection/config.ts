@@ -207,7 +207,9 @@ export interface DetectorConfig {
    * ratio ≥ the `possible` ratio), with their neighbours that rose a little (p ≤ `neighbourAlpha`, same
    * count and ratio; a regional spike's cluster takes in such neighbours too); the
    * whole country when the regions far from those (neither risen nor neighbours) still rose together
-   * (p ≤ `diffuseAlpha`, ratio ≥ `diffuseMinRatio`), or when no region stands out.
+   * (p ≤ `diffuseAlpha`, ratio ≥ `diffuseMinRatio`, at least `diffuseMinCount` complaints in the
+   * window: a handful of stray complaints far away, against a near-zero night-time or cold-start
+   * expectation, does not make a regional outage nationwide), or when no region stands out.
    */
   area: {
     regionAlpha: number;
@@ -215,6 +217,7 @@ export interface DetectorConfig {
     neighbourAlpha: number;
     diffuseAlpha: number;
     diffuseMinRatio: number;
+    diffuseMinCount: number;
   };
 }
 
@@ -275,6 +278,7 @@ export const DEFAULT_CONFIG: DetectorConfig = {
     neighbourAlpha: 1e-3,
     diffuseAlpha: 1e-3,
     diffuseMinRatio: 1.5,
+    diffuseMinCount: 10,
   },
 };
 
