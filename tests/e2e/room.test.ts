@@ -161,8 +161,16 @@ describe("the incident room in a real browser", () => {
     await expect
       .poll(() => new URL(commander.url()).searchParams.get("region"), { timeout: 10_000 })
       .toBe("NV");
-    const regions = await commander.getByTestId("complaint-stream").locator(".who").allTextContents();
-    expect(regions.length).toBeGreaterThan(0);
-    expect(regions.every((r) => r.includes(" · NV · "))).toBe(true);
+    // The URL changes as the navigation starts; the filtered rows arrive with its data.
+    const who = commander.getByTestId("complaint-stream").locator(".who");
+    await expect
+      .poll(
+        async () => {
+          const rows = await who.allTextContents();
+          return rows.length > 0 && rows.every((r) => r.includes(" · NV · "));
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
   });
 });
