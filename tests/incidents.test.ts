@@ -423,6 +423,39 @@ describe("the room's volume chart", () => {
     expect(room.chart.series.at(-1)?.t).toBe(now);
   });
 
+  it("keeps the earlier weeks' band and reads only its newest bins again as time moves on", async () => {
+    const now = Date.parse("2026-07-10T12:00:00Z");
+    const incident = await createIncident(
+      t.database.db,
+      t.org.id,
+      { title: "Wyoming again", severity: "SEV3", regions: ["WY"], topics: ["outage"] },
+      actor,
+    );
+    await t.database.db
+      .update(incidents)
+      .set({ startedAt: new Date(now - 2 * 3600_000) })
+      .where(eq(incidents.id, incident.id));
+    const load = (at: number) =>
+      loadRoom(t.database.db, t.org.id, incident.id, parseStreamFilter(new URLSearchParams()), at);
+    const old = now - 3 * 3600_000;
+    await counts([[old - WEEK, "outage", 4]]);
+    const first = await load(now);
+    expect(first.chart.baseline.find((b) => b.t === old)?.high).toBe(4);
+    // An hour later: last week's counts past the previous load are read; older bins come from memory.
+    const later = now + 60 * MIN;
+    await counts([
+      [now + 30 * MIN - WEEK, "outage", 5],
+      [now - 20 * MIN - WEEK, "outage", 2], // within the last hour before the previous load: re-read
+      [old + 5 * MIN - WEEK, "outage", 9], // history the band already holds: not re-read
+    ]);
+    const second = await load(later);
+    const band = (at: number) => second.chart.baseline.find((b) => b.t === at)?.high;
+    expect(band(old)).toBe(4);
+    expect(band(now + 30 * MIN)).toBe(5);
+    expect(band(now - 20 * MIN)).toBe(2);
+    expect(band(old + 5 * MIN)).toBe(0);
+  });
+
   it("steps by 15 minutes once the chart spans more than 12 hours, summing its buckets", async () => {
     const now = Date.parse("2026-08-10T12:00:00Z");
     const bin = now - 6 * 3600_000; // a 15-minute boundary

@@ -229,6 +229,35 @@ function simplifyGeometry(geometry: Geometry): Geometry {
  * per region × topic. Charts over 12 hours step by 15 minutes: a 2-day chart of 5-minute points is
  * both ~3× the rows and more points than the chart has pixels for.
  */
+/**
+ * The earlier weeks' band is history: it is kept per database, organisation, regions, topics and chart
+ * grid, and only its last hour (a bin may have been cut at the previous `to`) and newer bins are read
+ * again, until the entry is BAND_TTL_MS old (late complaints for a past week then show up). Every viewer
+ * of a room re-loads it on each live event, so this is most of the chart's reading.
+ */
+const BAND_TTL_MS = 10 * 60_000;
+const BAND_ENTRIES = 500;
+interface BandEntry {
+  readTo: number;
+  bins: Map<number, number[]>;
+  loadedAt: number;
+}
+const bandCache = new WeakMap<Db, Map<string, BandEntry>>();
+
+function bandEntry(db: Db, key: string, start: number): BandEntry {
+  let entries = bandCache.get(db);
+  if (!entries) {
+    entries = new Map();
+    bandCache.set(db, entries);
+  }
+  const cached = entries.get(key);
+  if (cached && Date.now() - cached.loadedAt < BAND_TTL_MS) return cached;
+  if (entries.size >= BAND_ENTRIES) entries.delete(entries.keys().next().value as string);
+  const fresh = { readTo: start, bins: new Map<number, number[]>(), loadedAt: Date.now() };
+  entries.set(key, fresh);
+  return fresh;
+}
+
 async function volume(db: Db, orgId: number, regionList: string[], from: number, to: number) {
   if (regionList.length === 0) return { step: BUCKET, series: [], baseline: [] };
   const step = to - from > 12 * 3600_000 ? 3 * BUCKET : BUCKET;
@@ -236,8 +265,15 @@ async function volume(db: Db, orgId: number, regionList: string[], from: number,
   const topicSlugs = (await db.select({ slug: topics.slug }).from(topics).where(eq(topics.orgId, orgId))).map(
     (r) => r.slug,
   );
-  // `t` is the bin's start in the CURRENT window (earlier weeks shifted forward by k weeks), so the
-  // database sums each week per bin and the band is four numbers per bin.
+  const band = bandEntry(
+    db,
+    `${orgId}|${regionList.join(",")}|${topicSlugs.join(",")}|${step}|${start}`,
+    start,
+  );
+  const pastFrom = Math.max(start, Math.floor((band.readTo - 3600_000) / step) * step);
+  // `bin` is the bin in the CURRENT window (earlier weeks shifted forward by k weeks), so the database
+  // sums each week per bin and the band is four numbers per bin. Week 0 is read whole, by topic; the
+  // earlier weeks from `pastFrom`.
   const rows = await queryRows<{ week: number; bin: number; topic: string | null; n: number }>(
     db,
     sql`
@@ -253,30 +289,35 @@ async function volume(db: Db, orgId: number, regionList: string[], from: number,
       where ${complaintCounts.orgId} = ${orgId}
         and ${complaintCounts.regionCode} = any(${pgArray(regionList, "text")})
         and ${complaintCounts.topicSlug} = any(${pgArray(topicSlugs, "text")})
-        and ${complaintCounts.bucketStart} >= ${new Date(start).toISOString()}::timestamptz - w.k * interval '7 days'
+        and ${complaintCounts.bucketStart} >= (case when w.k = 0 then ${new Date(start).toISOString()}::timestamptz
+          else ${new Date(pastFrom).toISOString()}::timestamptz end) - w.k * interval '7 days'
         and ${complaintCounts.bucketStart} <= ${new Date(to).toISOString()}::timestamptz - w.k * interval '7 days'
     ) as c
     group by 1, 2, 3`,
   );
   const bins = Math.floor((to - start) / step) + 1;
   const current: Record<string, number>[] = Array.from({ length: bins }, () => ({}));
-  const past: number[][] = Array.from({ length: bins }, () => [0, 0, 0, 0]);
+  for (let t = pastFrom; t <= to; t += step) band.bins.set(t, [0, 0, 0, 0]);
   for (const r of rows) {
     const bin = Number(r.bin);
     if (bin < 0 || bin >= bins) continue;
     const week = Number(r.week);
     if (week === 0 && r.topic !== null) current[bin][r.topic] = (current[bin][r.topic] ?? 0) + Number(r.n);
-    else if (week >= 1) past[bin][week - 1] += Number(r.n);
+    else if (week >= 1) {
+      const weeks = band.bins.get(start + bin * step);
+      if (weeks) weeks[week - 1] += Number(r.n);
+    }
   }
+  band.readTo = Math.max(band.readTo, to);
   const series: { t: number; [topic: string]: number }[] = current.map((point, i) => ({
     t: start + i * step,
     ...point,
   }));
-  const baseline = past.map((weeks, i) => ({
-    t: start + i * step,
-    low: Math.min(...weeks),
-    high: Math.max(...weeks),
-  }));
+  const baseline = current.map((_, i) => {
+    const t = start + i * step;
+    const weeks = band.bins.get(t) ?? [0, 0, 0, 0];
+    return { t, low: Math.min(...weeks), high: Math.max(...weeks) };
+  });
   return { step, series, baseline };
 }
 
