@@ -453,9 +453,7 @@ describe("clustering and incident suggestions", () => {
     orgId = t.org.id;
     // At the same moment: an outage across California and Nevada (neighbours), the same outage in
     // New York (not a neighbour of either), and a billing burst in California. All still going on.
-    // Sharp enough that every cell is `detected` in its first bucket: with weaker bursts a cell can still
-    // be `possible` when the topic's all-regions spike fires, and that spike's area then ties the
-    // non-neighbours together (reported as a known issue).
+    // Sharp enough that every cell is `detected` in its first bucket (weaker bursts: see the next block).
     const burst = (region: string, topic: string): Burst => ({ region, topic, from: T, to: END, extra: 50 });
     await addCounts(db, orgId, DAY0, END, [
       burst("CA", "outage"),
@@ -606,6 +604,26 @@ describe("clustering and incident suggestions", () => {
       expect((await (await get(`?from=${iso(detected)}`)).json()).spikes).toHaveLength(3);
       expect((await (await get(`?to=${iso(detected - 1)}`)).json()).spikes).toEqual([]);
     });
+  });
+});
+
+describe("two separate events of one topic at once, with weaker bursts", () => {
+  // Regression: with cells still `possible` when the topic's all-regions spike fires, that spike's area
+  // (CA, NV and NY) tied the western outage and the New York one into one cluster. The aggregate now
+  // covers only the largest connected part of its area.
+  it("keeps them as two clusters", async () => {
+    const { t, ctx } = await scenarioDatabase();
+    try {
+      const END = T + 30 * MINUTE;
+      const burst = (region: string): Burst => ({ region, topic: "outage", from: T, to: END, extra: 25 });
+      await addCounts(t.database.db, t.org.id, DAY0, END, [burst("CA"), burst("NV"), burst("NY")]);
+      await replay(ctx, T - 6 * HOUR, END);
+      const clusters = await listSpikes(t.database.db, t.org.id);
+      const regions = clusters.map((c) => c.regions.join(",")).sort();
+      expect(regions).toEqual(["CA,NV", "NY"]);
+    } finally {
+      await t.close();
+    }
   });
 });
 

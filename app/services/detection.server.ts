@@ -10,6 +10,7 @@ import {
   type DetectorConfig,
   type DetectorConfigInput,
   evaluateBucket,
+  largestConnectedPart,
   resolveConfig,
   risingNeighbours,
   type Spike,
@@ -365,7 +366,10 @@ function clusterable(
     if (memory?.linked)
       out.push({
         ...spike,
-        regions: memory.diffuse || memory.regions.length === 0 ? allRegions : memory.regions,
+        regions:
+          memory.diffuse || memory.regions.length === 0
+            ? allRegions
+            : largestConnectedPart(memory.regions, neighbours),
       });
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { affectedArea, risingNeighbours } from "./area";
+import { affectedArea, largestConnectedPart, risingNeighbours } from "./area";
 import { DEFAULT_CONFIG } from "./config";
 import { logNegBinomUpperTail } from "./stats";
 
@@ -82,5 +82,16 @@ describe("risingNeighbours", () => {
     ];
     expect(risingNeighbours(["CA"], regional, NEIGHBOURS, DEFAULT_CONFIG)).toEqual(["NV", "OR"]);
     expect(risingNeighbours(["CA", "NV"], regional, NEIGHBOURS, DEFAULT_CONFIG)).toEqual(["OR", "UT"]);
+  });
+});
+
+describe("largestConnectedPart", () => {
+  it("keeps the biggest group of touching regions of an area made of separate parts", () => {
+    expect(largestConnectedPart(["NY", "CA", "NV", "OR", "NJ"], NEIGHBOURS)).toEqual(["CA", "NV", "OR"]);
+    // Connected through a chain (CA–NV–UT), whatever the order given.
+    expect(largestConnectedPart(["UT", "CA", "NV"], NEIGHBOURS)).toEqual(["CA", "NV", "UT"]);
+    // A tie goes to the part with the alphabetically first region.
+    expect(largestConnectedPart(["NY", "TX", "FL"], NEIGHBOURS)).toEqual(["FL"]);
+    expect(largestConnectedPart([], NEIGHBOURS)).toEqual([]);
   });
 });

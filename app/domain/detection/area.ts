@@ -104,3 +104,35 @@ export function risingNeighbours(
     .map((d) => d.region)
     .sort();
 }
+
+/**
+ * The largest connected part of `regions` on the neighbour map (ties: the part holding the
+ * alphabetically first region), sorted. An aggregate spike's area made of separate parts — an outage in
+ * the west and another in New York at the same time — would otherwise tie two events into one cluster;
+ * the smaller parts keep their own regional spikes and clusters.
+ */
+export function largestConnectedPart(
+  regions: readonly string[],
+  neighbours: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const inArea = new Set(regions);
+  const near = (a: string, b: string) =>
+    (neighbours.get(a)?.includes(b) ?? false) || (neighbours.get(b)?.includes(a) ?? false);
+  const seen = new Set<string>();
+  let best: string[] = [];
+  for (const first of [...inArea].sort()) {
+    if (seen.has(first)) continue;
+    const part = [first];
+    seen.add(first);
+    for (let i = 0; i < part.length; i++) {
+      for (const other of inArea) {
+        if (!seen.has(other) && near(part[i], other)) {
+          seen.add(other);
+          part.push(other);
+        }
+      }
+    }
+    if (part.length > best.length) best = part;
+  }
+  return best.sort();
+}

@@ -19,7 +19,7 @@
  * the same engine on a single cell and flags one row per spike.
  */
 
-export { type AffectedArea, affectedArea, risingNeighbours } from "./area";
+export { type AffectedArea, affectedArea, largestConnectedPart, risingNeighbours } from "./area";
 export {
   type ClusterableSpike,
   type ClusterOptions,
