@@ -258,13 +258,17 @@ function bandEntry(db: Db, key: string, start: number): BandEntry {
   return fresh;
 }
 
-async function volume(db: Db, orgId: number, regionList: string[], from: number, to: number) {
+async function volume(
+  db: Db,
+  orgId: number,
+  regionList: string[],
+  topicSlugs: string[],
+  from: number,
+  to: number,
+) {
   if (regionList.length === 0) return { step: BUCKET, series: [], baseline: [] };
   const step = to - from > 12 * 3600_000 ? 3 * BUCKET : BUCKET;
   const start = Math.floor(from / step) * step;
-  const topicSlugs = (await db.select({ slug: topics.slug }).from(topics).where(eq(topics.orgId, orgId))).map(
-    (r) => r.slug,
-  );
   const band = bandEntry(
     db,
     `${orgId}|${regionList.join(",")}|${topicSlugs.join(",")}|${step}|${start}`,
@@ -332,10 +336,17 @@ export async function loadRoom(
   // waits for the incident's regions and start. An unknown incident (or another organisation's) still
   // fails the whole load with getIncident's NotFoundError, and nothing fetched is returned.
   const incidentLoad = getIncident(db, orgId, incidentId);
-  const chartLoad = incidentLoad.then(({ row }) => {
+  // The organisation's topics (archived ones too): the chart's legend and the counts it reads.
+  const topicsLoad = db
+    .select({ slug: topics.slug, label: topics.label })
+    .from(topics)
+    .where(eq(topics.orgId, orgId))
+    .orderBy(asc(topics.position));
+  const chartLoad = Promise.all([incidentLoad, topicsLoad]).then(([{ row }, topicList]) => {
     const chartTo = Math.min(now, row.resolvedAt ? row.resolvedAt.getTime() + 3600_000 : now);
     const chartFrom = Math.max(row.startedAt.getTime() - 3 * 3600_000, chartTo - MAX_CHART_MS);
-    return volume(db, orgId, row.regions, chartFrom, chartTo);
+    const slugs = topicList.map((t) => t.slug);
+    return volume(db, orgId, row.regions, slugs, chartFrom, chartTo);
   });
   const [
     incident,
@@ -354,11 +365,7 @@ export async function loadRoom(
     incidentLoad,
     chartLoad,
     regionShapes(db, orgId),
-    db
-      .select({ slug: topics.slug, label: topics.label })
-      .from(topics)
-      .where(eq(topics.orgId, orgId))
-      .orderBy(asc(topics.position)),
+    topicsLoad,
     // Scores of the linked spikes' regions (the clusters getIncident lists as `linked`).
     db
       .select({ region: spikes.regionCode, score: sql<number>`max(${spikes.score})` })

@@ -20,6 +20,7 @@
  * regions' own bursts are independent), plus the aggregate's common bursts (through its size).
  * Pure and memoryless: the caller keeps what it needs of the areas over a spike's life.
  */
+import { areNeighbours } from "./cluster";
 import type { DetectorConfig } from "./config";
 import type { CellDecision } from "./engine";
 import { logNegBinomUpperTail } from "./stats";
@@ -116,8 +117,6 @@ export function largestConnectedPart(
   neighbours: ReadonlyMap<string, readonly string[]>,
 ): string[] {
   const inArea = new Set(regions);
-  const near = (a: string, b: string) =>
-    (neighbours.get(a)?.includes(b) ?? false) || (neighbours.get(b)?.includes(a) ?? false);
   const seen = new Set<string>();
   let best: string[] = [];
   for (const first of [...inArea].sort()) {
@@ -126,7 +125,7 @@ export function largestConnectedPart(
     seen.add(first);
     for (let i = 0; i < part.length; i++) {
       for (const other of inArea) {
-        if (!seen.has(other) && near(part[i], other)) {
+        if (!seen.has(other) && areNeighbours(neighbours, part[i], other)) {
           seen.add(other);
           part.push(other);
         }

@@ -75,6 +75,15 @@ export interface ClusterOptions {
 export const memberId = (s: Pick<ClusterableSpike, "region" | "topic" | "startedAt">): string =>
   `${s.region}|${s.topic}|${s.startedAt}`;
 
+/** Whether two regions share a border; the map is read both ways (A lists B, or B lists A). */
+export function areNeighbours(
+  neighbours: ReadonlyMap<string, readonly string[]>,
+  a: string,
+  b: string,
+): boolean {
+  return (neighbours.get(a)?.includes(b) ?? false) || (neighbours.get(b)?.includes(a) ?? false);
+}
+
 export function clusterSpikes(
   spikes: readonly ClusterableSpike[],
   neighbours: ReadonlyMap<string, readonly string[]>,
@@ -86,13 +95,11 @@ export function clusterSpikes(
   const list = [...spikes].sort(
     (a, b) => a.startedAt - b.startedAt || cmp(a.topic, b.topic) || cmp(a.region, b.region),
   );
-  const isNeighbour = (a: string, b: string) =>
-    (neighbours.get(a)?.includes(b) ?? false) || (neighbours.get(b)?.includes(a) ?? false);
   // Spatially related: neighbouring cells, or one's area covering the other's regions. Two spikes of
   // one cell (successive ones) are never linked to each other.
   const near = (a: ClusterableSpike, b: ClusterableSpike) => {
     if (a.region === b.region) return false;
-    if (isNeighbour(a.region, b.region)) return true;
+    if (areNeighbours(neighbours, a.region, b.region)) return true;
     const ra = a.regions ?? [a.region];
     const rb = b.regions ?? [b.region];
     return ra.some((r) => rb.includes(r));
