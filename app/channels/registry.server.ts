@@ -1,0 +1,16 @@
+import type { ChannelKind } from "~db/schema/enums";
+import { statusPageAdapter } from "./status-page.server";
+import type { AnyChannelAdapter } from "./types";
+
+/** Every outbound channel kind and its adapter: one line per channel. */
+const ADAPTERS: Partial<Record<ChannelKind, AnyChannelAdapter>> = {
+  status_page: statusPageAdapter,
+};
+
+export function adapterFor(kind: ChannelKind): AnyChannelAdapter | null {
+  return ADAPTERS[kind] ?? null;
+}
+
+export function availableAdapters(): AnyChannelAdapter[] {
+  return Object.values(ADAPTERS).filter((a): a is AnyChannelAdapter => Boolean(a));
+}
