@@ -58,6 +58,8 @@ export const statusUpdates = pgTable(
     incidentState: text().$type<(typeof INCIDENT_STATES)[number]>(),
     /** Component id → status to show on the status page once published. */
     componentStatuses: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** Free text for `{eta}`: when service is expected back ("by 6 PM", "within 4 hours"). */
+    eta: text(),
     /** Promise made in the update: "next update within N minutes". */
     nextUpdateMinutes: integer(),
     /** The promised time of the next update, fixed when the update is published. */

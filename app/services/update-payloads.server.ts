@@ -1,0 +1,238 @@
+import { and, eq, inArray } from "drizzle-orm";
+import {
+  type ComposeChannelKind,
+  type ComposedVariants,
+  composeVariants,
+  type VariantOverride,
+  type VariantReport,
+} from "~/domain/channels";
+import { renderUpdateText, type UpdateTextContext } from "~/domain/update-text";
+import type { Db } from "~db/client.server";
+import { type incidents, regions, type statusUpdates, topics, type updateVariants } from "~db/schema";
+import type { ChannelKind } from "~db/schema/enums";
+import type { ChannelRow } from "./channels.server";
+
+/**
+ * The bridge between the composer's variants (domain/channels) and what each adapter sends: one place
+ * that turns a stored update into every channel's frozen payload, and into the live previews.
+ */
+
+type UpdateRow = typeof statusUpdates.$inferSelect;
+type IncidentRow = typeof incidents.$inferSelect;
+type VariantRow = typeof updateVariants.$inferSelect;
+
+export interface ComposeSource {
+  update: Pick<
+    UpdateRow,
+    | "id"
+    | "kind"
+    | "title"
+    | "body"
+    | "number"
+    | "regions"
+    | "incidentState"
+    | "nextUpdateMinutes"
+    | "publishedAt"
+    | "eta"
+  >;
+  incident: Pick<IncidentRow, "id" | "title" | "severity" | "state" | "topics">;
+  orgName: string;
+  publicUrl: string;
+  now: Date;
+}
+
+export function incidentPublicUrl(publicUrl: string, incidentId: number): string {
+  return new URL(`/status/incidents/${incidentId}`, publicUrl).href;
+}
+
+/** Region display names (most affected first, as stored) and the zone for times in messages. */
+async function regionContext(db: Db, orgId: number, codes: string[]) {
+  if (codes.length === 0) return { names: [] as string[], timeZone: "UTC" };
+  const rows = await db
+    .select({ code: regions.code, name: regions.name, timeZones: regions.timeZones })
+    .from(regions)
+    .where(and(eq(regions.orgId, orgId), inArray(regions.code, codes)));
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const known = codes.map((c) => byCode.get(c)).filter((r): r is (typeof rows)[number] => Boolean(r));
+  return { names: known.map((r) => r.name), timeZone: known[0]?.timeZones[0] ?? "UTC" };
+}
+
+export function overridesFrom(rows: Pick<VariantRow, "channelKind" | "body" | "mode">[]) {
+  const out: Partial<Record<ComposeChannelKind, VariantOverride>> = {};
+  for (const row of rows) out[row.channelKind] = { text: row.body ?? undefined, mode: row.mode };
+  return out;
+}
+
+/**
+ * Compose every requested channel's variant for a stored update, its placeholders filled as of its
+ * publication (`now` until it is published). Problems are placeholders left without a value.
+ */
+export async function composeFor(
+  db: Db,
+  orgId: number,
+  source: ComposeSource,
+  kinds: ComposeChannelKind[],
+  overrides: Partial<Record<ComposeChannelKind, VariantOverride>>,
+): Promise<{ variants: ComposedVariants; problems: string[] }> {
+  const { names, timeZone } = await regionContext(db, orgId, source.update.regions);
+  const publishedAt = source.update.publishedAt ?? source.now;
+  const nextUpdateAt = source.update.nextUpdateMinutes
+    ? new Date(publishedAt.getTime() + source.update.nextUpdateMinutes * 60_000)
+    : undefined;
+  const topicLabels = source.incident.topics.length
+    ? (
+        await db
+          .select({ label: topics.label })
+          .from(topics)
+          .where(and(eq(topics.orgId, orgId), inArray(topics.slug, source.incident.topics)))
+      ).map((t) => t.label)
+    : [];
+  const textContext: UpdateTextContext = {
+    regionNames: names,
+    timeZone,
+    nextUpdateAt: nextUpdateAt?.toISOString() ?? null,
+    incidentUrl: incidentPublicUrl(source.publicUrl, source.incident.id),
+    orgName: source.orgName,
+    incidentTitle: source.incident.title,
+    severity: source.incident.severity,
+    state: source.update.incidentState ?? source.incident.state,
+    updateNumber: source.update.number,
+    eta: source.update.eta,
+    topicLabels,
+    now: publishedAt.toISOString(),
+  };
+  const text = renderUpdateText(
+    { title: source.update.title || source.incident.title, body: source.update.body },
+    textContext,
+  );
+  const problems = text.problems.map((p) => p.message);
+  const filled: typeof overrides = {};
+  for (const [kind, override] of Object.entries(overrides) as [ComposeChannelKind, VariantOverride][]) {
+    if (!override.text) {
+      filled[kind] = override;
+      continue;
+    }
+    const rendered = renderUpdateText({ title: "", body: override.text }, textContext);
+    problems.push(...rendered.problems.map((p) => `${CHANNEL_LABELS[kind]}: ${p.message}`));
+    filled[kind] = { ...override, text: rendered.body };
+  }
+  const variants = composeVariants(
+    {
+      kind: source.update.kind,
+      title: text.title,
+      body: text.body,
+      incidentUrl: incidentPublicUrl(source.publicUrl, source.incident.id),
+      orgName: source.orgName,
+      severity: source.incident.severity,
+      regions: names,
+      nextUpdateAt: nextUpdateAt?.toISOString(),
+      updateNumber: source.update.number,
+      incidentId: String(source.incident.id),
+      updateId: String(source.update.id),
+      publishedAt: publishedAt.toISOString(),
+    },
+    { channels: kinds, overrides: filled, timeZone, now: publishedAt.toISOString() },
+  );
+  return { variants, problems };
+}
+
+const UNIT_WORDS: Record<string, string> = {
+  weighted: "weighted characters",
+  characters: "characters",
+  graphemes: "characters",
+  segments: "SMS segments",
+  bytes: "bytes",
+};
+
+/** Why a variant cannot be sent as it is, for the person approving it. */
+export function variantProblem(kind: ComposeChannelKind, report: VariantReport): string | null {
+  if (report.ok) return null;
+  const size = report.limit === null ? `${report.used}` : `${report.used} / ${report.limit}`;
+  const notes = report.notes.length ? ` ${report.notes.join(" ")}` : "";
+  return `${CHANNEL_LABELS[kind]}: ${size} ${UNIT_WORDS[report.unit] ?? report.unit}.${notes}`;
+}
+
+export const CHANNEL_LABELS: Record<ComposeChannelKind, string> = {
+  status_page: "Status page",
+  email: "Email",
+  sms: "SMS",
+  slack: "Slack",
+  teams: "Teams",
+  webhook: "Webhooks",
+  x: "X",
+  facebook: "Facebook",
+  mastodon: "Mastodon",
+  bluesky: "Bluesky",
+  statuspage: "Atlassian Statuspage",
+};
+
+/** The adapter payload of one channel kind, from its variant (the shapes each adapter validates). */
+export function payloadOf(
+  kind: ChannelKind,
+  variants: ComposedVariants,
+  source: ComposeSource,
+): Record<string, unknown> {
+  switch (kind) {
+    case "x":
+    case "mastodon":
+      return { parts: variants[kind]!.parts };
+    case "bluesky":
+      return { parts: variants.bluesky!.posts.map((p) => ({ text: p.text, facets: p.facets })) };
+    case "facebook":
+      return { message: variants.facebook!.message, link: variants.facebook!.link };
+    case "sms":
+      return { text: variants.sms!.text };
+    case "slack":
+      return { text: variants.slack!.text, blocks: variants.slack!.blocks };
+    case "teams":
+      return { card: variants.teams!.payload };
+    case "email":
+      return { subject: variants.email!.subject, html: variants.email!.html, text: variants.email!.text };
+    case "webhook":
+      return { event: variants.webhook!.event };
+    case "status_page":
+      return { incidentId: source.incident.id, updateNumber: source.update.number };
+    case "statuspage":
+      return {
+        name: variants.statuspage!.title,
+        body: variants.statuspage!.body,
+        status:
+          source.update.incidentState ??
+          (source.update.kind === "resolution" ? "resolved" : source.incident.state),
+      };
+  }
+}
+
+/**
+ * Freeze the message of every enabled channel for an approval. Problems (a person's override that is
+ * too long for its channel) stop the approval with a message saying which channel and by how much.
+ */
+export async function freezePayloads(
+  db: Db,
+  input: Omit<ComposeSource, "incident"> & {
+    incident: IncidentRow;
+    channels: ChannelRow[];
+    overrides: VariantRow[];
+  },
+): Promise<{
+  payloads: { channelId: number; channelKind: ChannelKind; payload: Record<string, unknown> }[];
+  problems: string[];
+}> {
+  const kinds = [...new Set(input.channels.map((c) => c.kind))];
+  const composed = await composeFor(db, input.incident.orgId, input, kinds, overridesFrom(input.overrides));
+  const variants = composed.variants;
+  const problems = [
+    ...composed.problems,
+    ...kinds
+      .map((k) => variantProblem(k, variants[k] as VariantReport))
+      .filter((p): p is string => p !== null),
+  ];
+  return {
+    problems,
+    payloads: input.channels.map((c) => ({
+      channelId: c.id,
+      channelKind: c.kind,
+      payload: payloadOf(c.kind, variants, input),
+    })),
+  };
+}
