@@ -1,10 +1,12 @@
 import type { ChannelKind } from "~db/schema/enums";
 import { statusPageAdapter } from "./status-page.server";
 import type { AnyChannelAdapter } from "./types";
+import { xAdapter } from "./x.server";
 
 /** Every outbound channel kind and its adapter: one line per channel. */
 const ADAPTERS: Partial<Record<ChannelKind, AnyChannelAdapter>> = {
   status_page: statusPageAdapter,
+  x: xAdapter,
 };
 
 export function adapterFor(kind: ChannelKind): AnyChannelAdapter | null {
