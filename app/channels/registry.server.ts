@@ -1,4 +1,5 @@
 import type { ChannelKind } from "~db/schema/enums";
+import { mastodonAdapter } from "./mastodon.server";
 import { statusPageAdapter } from "./status-page.server";
 import type { AnyChannelAdapter } from "./types";
 import { xAdapter } from "./x.server";
@@ -7,6 +8,7 @@ import { xAdapter } from "./x.server";
 const ADAPTERS: Partial<Record<ChannelKind, AnyChannelAdapter>> = {
   status_page: statusPageAdapter,
   x: xAdapter,
+  mastodon: mastodonAdapter,
 };
 
 export function adapterFor(kind: ChannelKind): AnyChannelAdapter | null {
