@@ -1,4 +1,5 @@
 import type { ChannelKind } from "~db/schema/enums";
+import { blueskyAdapter } from "./bluesky.server";
 import { mastodonAdapter } from "./mastodon.server";
 import { statusPageAdapter } from "./status-page.server";
 import type { AnyChannelAdapter } from "./types";
@@ -9,6 +10,7 @@ const ADAPTERS: Partial<Record<ChannelKind, AnyChannelAdapter>> = {
   status_page: statusPageAdapter,
   x: xAdapter,
   mastodon: mastodonAdapter,
+  bluesky: blueskyAdapter,
 };
 
 export function adapterFor(kind: ChannelKind): AnyChannelAdapter | null {
