@@ -1,5 +1,6 @@
 import type { ChannelKind } from "~db/schema/enums";
 import { blueskyAdapter } from "./bluesky.server";
+import { facebookAdapter } from "./facebook.server";
 import { mastodonAdapter } from "./mastodon.server";
 import { statusPageAdapter } from "./status-page.server";
 import type { AnyChannelAdapter } from "./types";
@@ -9,6 +10,7 @@ import { xAdapter } from "./x.server";
 const ADAPTERS: Partial<Record<ChannelKind, AnyChannelAdapter>> = {
   status_page: statusPageAdapter,
   x: xAdapter,
+  facebook: facebookAdapter,
   mastodon: mastodonAdapter,
   bluesky: blueskyAdapter,
 };
