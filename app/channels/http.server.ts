@@ -26,7 +26,16 @@ export interface HttpCall {
 
 export type HttpResult =
   | { ok: true; status: number; headers: Headers; body: unknown; text: string }
-  | { ok: false; outcome: Exclude<SendOutcome, { outcome: "sent" }> };
+  | {
+      ok: false;
+      outcome: Exclude<SendOutcome, { outcome: "sent" }>;
+      /**
+       * What the remote answered, when it answered: for providers whose error body says more than the
+       * status (Facebook rate limits arrive as 400 with a code; Bluesky's ExpiredToken is a 400 that a
+       * session refresh fixes; an existing record key is a 500 the adapter settles by reading it).
+       */
+      response?: { status: number; headers: Headers; body: unknown };
+    };
 
 export interface HttpOptions {
   fetch: typeof fetch;
@@ -74,7 +83,11 @@ export async function callRemote(call: HttpCall, options: HttpOptions): Promise<
   const parsed = parseBody(text);
   if (response.ok)
     return { ok: true, status: response.status, headers: response.headers, body: parsed, text };
-  return { ok: false, outcome: classifyStatus(response.status, response.headers, parsed, text, options) };
+  return {
+    ok: false,
+    outcome: classifyStatus(response.status, response.headers, parsed, text, options),
+    response: { status: response.status, headers: response.headers, body: parsed },
+  };
 }
 
 function parseBody(text: string): unknown {
