@@ -20,6 +20,7 @@ import {
   COMPONENT_STATUSES,
   INCIDENT_STATES,
   type Role,
+  SEVERITIES,
   UPDATE_KINDS,
   VARIANT_MODES,
 } from "~db/schema/enums";
@@ -720,3 +721,36 @@ export async function updatesForIncident(db: Db, orgId: number, incidentId: numb
 }
 
 export type IncidentUpdate = Awaited<ReturnType<typeof updatesForIncident>>[number];
+
+// ——— Approval policy ———
+
+export async function approvalPolicy(db: Db, orgId: number) {
+  const [org] = await db
+    .select({ settings: organisations.settings })
+    .from(organisations)
+    .where(eq(organisations.id, orgId));
+  return approvalPolicyFrom(org?.settings.approvalPolicy);
+}
+
+/** Per severity: must the approver be someone other than the author? Audited. */
+export async function setApprovalPolicy(
+  db: Db,
+  orgId: number,
+  distinctBySeverity: Partial<Record<(typeof SEVERITIES)[number], boolean>>,
+  actor: Actor,
+) {
+  return db.transaction(async (tx) => {
+    const [org] = await tx.select().from(organisations).where(eq(organisations.id, orgId)).for("update");
+    const policy = approvalPolicyFrom(org.settings.approvalPolicy);
+    for (const severity of SEVERITIES) {
+      const value = distinctBySeverity[severity];
+      if (typeof value === "boolean") policy[severity] = { distinctApprover: value };
+    }
+    await tx
+      .update(organisations)
+      .set({ settings: { ...org.settings, approvalPolicy: policy } })
+      .where(eq(organisations.id, orgId));
+    await audit(tx, { orgId, actor, action: "publishing.approval_policy_changed", data: policy });
+    return policy;
+  });
+}
