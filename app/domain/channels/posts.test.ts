@@ -31,6 +31,14 @@ describe("X", () => {
     expect(x.used).toBe(280);
   });
 
+  it("cuts Japanese at its sentence ends, CJK weighing 2", () => {
+    // Each sentence is 11 characters, 22 weighted: 11 sentences + "\n" + URL = 242 + 24 = 266; a 12th is 288.
+    const sentenceJa = "停電が発生しています。";
+    const x = compose("x", { body: sentenceJa.repeat(15) });
+    expect(x.parts).toEqual([`${sentenceJa.repeat(11)}\n${URL}`]);
+    expect(x.used).toBe(266);
+  });
+
   it("threads into numbered posts at sentence ends, the link in the last", () => {
     // 150-character sentences: "1/3 " + one sentence is 154, two would be 305.
     const body = [sentence(30), sentence(30), sentence(30)].join(" ");
