@@ -48,7 +48,10 @@ export function payloadInvalid(channel: string, error: z.ZodError): SendOutcome 
 }
 
 /** What "Send test" shows when the test went through the same path as a delivery. */
-export function testResultOf(outcome: SendOutcome, okMessage: (remoteId: string) => string): ChannelTestResult {
+export function testResultOf(
+  outcome: SendOutcome,
+  okMessage: (remoteId: string) => string,
+): ChannelTestResult {
   if (outcome.outcome === "sent") return { ok: true, message: okMessage(outcome.remoteId) };
   return { ok: false, message: outcome.reason };
 }

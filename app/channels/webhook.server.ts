@@ -114,7 +114,9 @@ export const webhookAdapter: ChannelAdapter<Config, Credentials> = {
         return { outcome: "failed", reason: "The subscriber's webhook address is not an http(s) URL." };
       url = recipient.data;
     }
-    return post(ctx, url, webhookId(message.idempotencyKey), payload.data.event, () => message.markDispatched());
+    return post(ctx, url, webhookId(message.idempotencyKey), payload.data.event, () =>
+      message.markDispatched(),
+    );
   },
 
   async test(ctx) {

@@ -1,12 +1,12 @@
-import type { AnyChannelAdapter, ChannelContext, OutboundMessage, PostedPart } from "~/channels/types";
+import type { ChannelAdapter, ChannelContext, OutboundMessage, PostedPart } from "~/channels/types";
 
 /** A channel context as the worker builds it: settings parsed by the adapter's own schemas. */
-export function contextFor(
-  adapter: AnyChannelAdapter,
+export function contextFor<Config, Credentials>(
+  adapter: ChannelAdapter<Config, Credentials>,
   config: unknown,
   credentials: unknown,
   timeoutMs = 2000,
-): ChannelContext<unknown, unknown> {
+): ChannelContext<Config, Credentials> {
   return {
     config: adapter.configSchema.parse(config),
     credentials: adapter.credentialsSchema.parse(credentials),

@@ -89,7 +89,10 @@ describe("webhook adapter against a Standard Webhooks receiver", () => {
   });
 
   it("fails a payload without an event type before calling out", async () => {
-    const outcome = await webhookAdapter.send(ctx(), outbound({ event: { data: 1 } }, () => 0));
+    const outcome = await webhookAdapter.send(
+      ctx(),
+      outbound({ event: { data: 1 } }, () => 0),
+    );
     expect(outcome.outcome).toBe("failed");
     expect(receiver.requests).toHaveLength(0);
   });

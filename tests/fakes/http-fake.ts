@@ -36,7 +36,10 @@ export type Trouble =
   | { kind: "hang" }
   | { kind: "reply"; reply: FakeReply };
 
-export type TroubleRenderer = (trouble: Exclude<Trouble, { kind: "hang" }>, request: FakeRequest) => FakeReply;
+export type TroubleRenderer = (
+  trouble: Exclude<Trouble, { kind: "hang" }>,
+  request: FakeRequest,
+) => FakeReply;
 
 export class HttpFake {
   readonly requests: FakeRequest[] = [];
