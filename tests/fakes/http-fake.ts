@@ -27,9 +27,11 @@ export interface FakeReply {
  * - `rateLimited`: the provider's rate-limit answer with `Retry-After`, nothing done;
  * - `unauthorized`: the provider's "credentials refused", nothing done;
  * - `hang`: the request is handled (the remote acted on it) but no answer ever comes back;
- * - `reply`: a given answer, nothing done.
+ * - `reply`: a given answer, nothing done;
+ * - `pass`: no trouble for this one (to reach a later request in a sequence).
  */
 export type Trouble =
+  | { kind: "pass" }
   | { kind: "unavailable" }
   | { kind: "rateLimited"; retryAfterSeconds: number }
   | { kind: "unauthorized" }
@@ -37,7 +39,7 @@ export type Trouble =
   | { kind: "reply"; reply: FakeReply };
 
 export type TroubleRenderer = (
-  trouble: Exclude<Trouble, { kind: "hang" }>,
+  trouble: Exclude<Trouble, { kind: "hang" | "pass" }>,
   request: FakeRequest,
 ) => FakeReply;
 
@@ -73,7 +75,8 @@ export class HttpFake {
           body: Buffer.concat(chunks).toString("utf8"),
         };
         this.requests.push(request);
-        const trouble = this.scripted.shift();
+        const next = this.scripted.shift();
+        const trouble = next?.kind === "pass" ? undefined : next;
         let reply: FakeReply;
         if (trouble?.kind === "hang") {
           this.troubled++;
