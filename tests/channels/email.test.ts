@@ -122,6 +122,14 @@ describe("email adapter against a real SMTP server", () => {
     expect(outcome).toMatchObject({ outcome: "failed" });
     expect(outcome.outcome === "failed" && outcome.reason).toMatch(/refused the credentials \(535 5\.7\.8/);
     expect(outcome.outcome === "failed" && outcome.reason).not.toContain("wrong-password");
+
+    // Credentials revoked on the server side for the next message; a 454 is only a hiccup.
+    smtp.trouble({ at: "auth", code: 535, message: "5.7.8 Account disabled" });
+    expect(await emailAdapter.send(ctx(), message())).toMatchObject({ outcome: "failed" });
+    smtp.trouble({ at: "auth", code: 454, message: "4.7.0 Temporary authentication failure" });
+    const hiccup = await emailAdapter.send(ctx(), message());
+    expect(hiccup).toMatchObject({ outcome: "retry" });
+    expect(hiccup.outcome === "retry" && hiccup.reason).toMatch(/454 4\.7\.0/);
     expect(smtp.received).toHaveLength(0);
   });
 

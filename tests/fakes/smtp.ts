@@ -6,8 +6,8 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "s
  * A real SMTP server (nodemailer's smtp-server, https://nodemailer.com/extras/smtp-server/) with
  * AUTH PLAIN/LOGIN, reading each accepted message back with mailparser. Reply codes follow RFC 5321
  * §4.2: 4yz transient (421 service closing, 451 local error), 5yz permanent (550 mailbox
- * unavailable), 535 authentication failed (RFC 4954 §6). It can be told to answer a code at the
- * greeting, MAIL FROM, RCPT TO or after DATA for the next N messages, or to stall after the data
+ * unavailable), 535 authentication failed / 454 temporary auth failure (RFC 4954 §6). It can be told
+ * to answer a code at the greeting, AUTH, MAIL FROM, RCPT TO or after DATA for the next N messages, or to stall after the data
  * arrived (the message is in, but no reply ever comes), and it records every message it accepted.
  */
 
@@ -18,7 +18,7 @@ export interface ReceivedMail {
   parsed: ParsedMail;
 }
 
-type Stage = "connect" | "mail" | "rcpt" | "data";
+type Stage = "connect" | "auth" | "mail" | "rcpt" | "data";
 export type SmtpTrouble = { at: Stage; code: number; message: string } | { at: "stall" };
 
 function smtpError(code: number, message: string): Error & { responseCode: number } {
@@ -49,6 +49,8 @@ export class SmtpFake {
         callback(trouble ? smtpError(trouble.code, trouble.message) : null);
       },
       onAuth: (auth, _session, callback) => {
+        const trouble = this.take("auth");
+        if (trouble) return callback(smtpError(trouble.code, trouble.message));
         if (auth.username === this.user && auth.password === this.password)
           return callback(null, { user: auth.username });
         callback(smtpError(535, "5.7.8 Authentication credentials invalid"));
