@@ -129,6 +129,11 @@ function classify(error: unknown): Failure {
         outcome: "failed",
         reason: `The mail server refused the credentials (${reply}). Update them in Settings → Channels, then retry.`,
       };
+    if (permanent && stage === "connect")
+      return {
+        outcome: "failed",
+        reason: `The mail server refused the session${cause.command === "STARTTLS" ? " upgrade to TLS (STARTTLS)" : ""}: ${reply}. Check the SMTP settings.`,
+      };
     if (permanent) return { outcome: "failed", reason: `The mail server refused the message: ${reply}.` };
     return {
       outcome: "retry",

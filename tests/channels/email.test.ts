@@ -164,6 +164,21 @@ describe("email adapter against a real SMTP server", () => {
     expect(outcome.outcome === "retry" && outcome.reason).toMatch(/could not be reached \(ECONNREFUSED\)/);
   });
 
+  it("never falls back to plain text when STARTTLS is required and the server does not offer it", async () => {
+    const starttls = contextFor(
+      emailAdapter,
+      { host: "127.0.0.1", port: smtp.port, from: "status@clarion.example", to: "ops@clarion.example" },
+      { user: smtp.user, password: smtp.password },
+    );
+    expect(starttls.config.security).toBe("starttls"); // the default
+    const msg = message();
+    const outcome = await emailAdapter.send(starttls, msg);
+    expect(outcome).toMatchObject({ outcome: "failed" });
+    expect(outcome.outcome === "failed" && outcome.reason).toMatch(/STARTTLS.*Check the SMTP settings/);
+    expect(msg.dispatchedAt).toEqual([]);
+    expect(smtp.received).toHaveLength(0);
+  });
+
   it("refuses a payload without a text part, and a bad subscriber address, before connecting", async () => {
     expect((await emailAdapter.send(ctx(), message({}, { subject: "x", html: "<p>x</p>" }))).outcome).toBe(
       "failed",
