@@ -155,6 +155,9 @@ function classify(error: unknown): Failure {
       outcome: "failed",
       reason: `The mail server connection failed: ${cause.message}. Check the SMTP settings.`,
     };
+  // Refused by nodemailer itself before asking the server (a bad envelope, an oversized message).
+  if (cause.code === "EENVELOPE" || cause.code === "EMESSAGE")
+    return { outcome: "failed", reason: `The message cannot be sent: ${cause.message}.` };
   const what =
     cause.code === "ETIMEDOUT"
       ? "did not answer in time"

@@ -164,11 +164,11 @@ async function postApi(
   );
   if (!result.ok) return result.outcome;
   const body = result.body as { ok?: boolean; ts?: string; channel?: string; error?: string } | null;
-  if (!body || typeof body !== "object")
+  if (!body || typeof body !== "object" || (body.ok && (!body.ts || !body.channel)))
     return {
       outcome: "unknown",
       reason:
-        "Slack answered without a readable body; check the channel, then mark it sent or send it again.",
+        "Slack answered without a readable message id; check the channel, then mark it sent or send it again.",
       httpStatus: result.status,
     };
   if (!body.ok || !body.ts || !body.channel) return apiError(body, result.headers, result.status);
