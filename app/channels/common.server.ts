@@ -24,6 +24,14 @@ export function listOf<T extends z.ZodType<string>>(item: T) {
   );
 }
 
+/** An optional setting: a field left blank in the settings form counts as not set. */
+export function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    schema.optional(),
+  );
+}
+
 /** An http(s) URL (the URL constructor alone accepts `javascript:` and friends). */
 export const httpUrl = z.url({ protocol: /^https?$/ });
 

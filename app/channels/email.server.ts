@@ -2,7 +2,7 @@ import type { NodemailerError } from "nodemailer/lib/errors";
 import MailComposer from "nodemailer/lib/mail-composer";
 import SMTPConnection from "nodemailer/lib/smtp-connection";
 import { z } from "zod";
-import { headerSafeId, httpUrl, listOf, payloadInvalid } from "./common.server";
+import { headerSafeId, httpUrl, listOf, optional, payloadInvalid } from "./common.server";
 import type {
   ChannelAdapter,
   ChannelContext,
@@ -30,19 +30,19 @@ const configSchema = z.object({
   /** `starttls` (587, upgrade required), `tls` (465, implicit TLS) or `none` (a local relay only). */
   security: z.enum(["starttls", "tls", "none"]).default("starttls"),
   from: email,
-  fromName: z.string().trim().optional(),
+  fromName: optional(z.string().trim()),
   /** Addresses that receive incident updates (subscribers are mailed one by one instead). */
   to: listOf(email).default([]),
 });
 const credentialsSchema = z
-  .object({ user: z.string().min(1).optional(), password: z.string().optional() })
+  .object({ user: optional(z.string()), password: optional(z.string()) })
   .refine((c) => !c.user || c.password, "A password is needed with the user name");
 
 const payloadSchema = z.object({
   subject: z.string().trim().min(1).max(998),
   html: z.string().min(1),
   text: z.string().min(1),
-  unsubscribeUrl: httpUrl.optional(),
+  unsubscribeUrl: optional(httpUrl),
 });
 
 type Config = z.infer<typeof configSchema>;

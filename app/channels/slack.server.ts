@@ -3,6 +3,7 @@ import {
   baseUrl,
   headerSafeId,
   httpUrl,
+  optional,
   payloadInvalid,
   TEST_BOOKKEEPING,
   testResultOf,
@@ -26,12 +27,12 @@ import type { ChannelAdapter, ChannelContext, OutboundMessage, SendOutcome } fro
 const configSchema = z.object({
   mode: z.enum(["webhook", "api"]).default("webhook"),
   /** Web API only: the channel id (C…) or name the bot posts to. */
-  channel: z.string().trim().optional(),
+  channel: optional(z.string().trim()),
   apiBaseUrl: baseUrl("https://slack.com/api"),
 });
 const credentialsSchema = z.object({
-  webhookUrl: httpUrl.optional(),
-  botToken: z.string().trim().min(1).optional(),
+  webhookUrl: optional(httpUrl),
+  botToken: optional(z.string().trim()),
 });
 const payloadSchema = z
   .object({ text: z.string(), blocks: z.array(z.looseObject({ type: z.string() })).optional() })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseUrl, E164, httpUrl, listOf, payloadInvalid } from "./common.server";
+import { baseUrl, E164, httpUrl, listOf, optional, payloadInvalid } from "./common.server";
 import { callRemote, type HttpOptions } from "./http.server";
 import type {
   ChannelAdapter,
@@ -25,25 +25,23 @@ const configSchema = z
   .object({
     baseUrl: baseUrl("https://api.twilio.com"),
     accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "An Account SID is AC followed by 32 hex digits"),
-    from: z.string().trim().optional(),
-    messagingServiceSid: z
-      .string()
-      .regex(/^MG[0-9a-fA-F]{32}$/, "A Messaging Service SID is MG followed by 32 hex digits")
-      .optional(),
+    from: optional(z.string().trim()),
+    messagingServiceSid: optional(
+      z.string().regex(/^MG[0-9a-fA-F]{32}$/, "A Messaging Service SID is MG followed by 32 hex digits"),
+    ),
     /** Numbers that receive incident updates (subscribers are addressed one by one instead). */
     to: listOf(z.string().regex(E164, "Phone numbers are in E.164 form, like +447700900123")).default([]),
-    statusCallbackUrl: httpUrl.optional(),
+    statusCallbackUrl: optional(httpUrl),
   })
   .refine((c) => c.from || c.messagingServiceSid, "Set a From number or a Messaging Service SID");
 
 const credentialsSchema = z
   .object({
-    authToken: z.string().min(1).optional(),
-    apiKeySid: z
-      .string()
-      .regex(/^SK[0-9a-fA-F]{32}$/, "An API key SID is SK followed by 32 hex digits")
-      .optional(),
-    apiKeySecret: z.string().min(1).optional(),
+    authToken: optional(z.string()),
+    apiKeySid: optional(
+      z.string().regex(/^SK[0-9a-fA-F]{32}$/, "An API key SID is SK followed by 32 hex digits"),
+    ),
+    apiKeySecret: optional(z.string()),
   })
   .refine(
     (c) => c.authToken || (c.apiKeySid && c.apiKeySecret),

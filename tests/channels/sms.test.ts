@@ -100,6 +100,23 @@ describe("SMS adapter against Twilio's Messages API", () => {
     expect(smsAdapter.configSchema.safeParse({ ...config(), to: "0770090" }).success).toBe(false);
   });
 
+  it("reads blank optional settings from the form as not set", () => {
+    const parsed = smsAdapter.configSchema.parse({
+      ...config(),
+      messagingServiceSid: "",
+      statusCallbackUrl: " ",
+    });
+    expect(parsed).toMatchObject({ messagingServiceSid: undefined, statusCallbackUrl: undefined });
+    const creds = smsAdapter.credentialsSchema.parse({ authToken: "t", apiKeySid: "", apiKeySecret: "" });
+    expect(creds).toEqual({ authToken: "t", apiKeySid: undefined, apiKeySecret: undefined });
+    expect(
+      smsAdapter.credentialsSchema.safeParse({ authToken: "", apiKeySid: "", apiKeySecret: "" }).success,
+    ).toBe(false);
+    expect(
+      smsAdapter.configSchema.safeParse({ ...config(), from: "", messagingServiceSid: "" }).success,
+    ).toBe(false);
+  });
+
   it("fails with a clear reason when credentials are refused (20003), never echoing the token", async () => {
     const outcome = await smsAdapter.send(ctx(2000, { authToken: "0".repeat(32) }), message());
     expect(outcome).toMatchObject({ outcome: "failed", httpStatus: 401 });
