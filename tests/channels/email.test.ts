@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emailAdapter, messageIdFor } from "~/channels/email.server";
 import { SmtpFake } from "../fakes/smtp";
-import { contextFor, outbound } from "./support";
+import { contextFor, HANG_TIMEOUT_MS, outbound } from "./support";
 
 const payload = {
   subject: "Power outage in the north",
@@ -136,7 +136,7 @@ describe("email adapter against a real SMTP server", () => {
   it("calls silence after the data went out unknown, and the mail did arrive", async () => {
     smtp.trouble({ at: "stall" });
     const msg = message();
-    const outcome = await emailAdapter.send(ctx(200), msg);
+    const outcome = await emailAdapter.send(ctx(HANG_TIMEOUT_MS), msg);
     expect(outcome.outcome).toBe("unknown");
     expect(smtp.stalled).toHaveLength(1);
     expect(smtp.stalled[0].parsed.subject).toBe(payload.subject);

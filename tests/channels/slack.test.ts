@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { slackAdapter } from "~/channels/slack.server";
 import { SlackFake } from "../fakes/slack";
-import { contextFor, outbound } from "./support";
+import { contextFor, HANG_TIMEOUT_MS, outbound } from "./support";
 
 const blocks = [
   { type: "header", text: { type: "plain_text", text: "Power outage in the north" } },
@@ -96,7 +96,7 @@ describe("Slack adapter, Web API mode", () => {
     slack.apiError("internal_error");
     expect((await slackAdapter.send(api(), message())).outcome).toBe("unknown");
     slack.trouble({ kind: "hang" });
-    expect((await slackAdapter.send(api(200), message())).outcome).toBe("unknown");
+    expect((await slackAdapter.send(api(HANG_TIMEOUT_MS), message())).outcome).toBe("unknown");
     expect(slack.posts).toHaveLength(1); // the hung request was posted
   });
 
@@ -180,7 +180,7 @@ describe("Slack adapter, incoming webhook mode", () => {
     });
     expect(await slackAdapter.send(hook(), message())).toMatchObject({ outcome: "retry", httpStatus: 503 });
     slack.trouble({ kind: "hang" });
-    expect((await slackAdapter.send(hook(200), message())).outcome).toBe("unknown");
+    expect((await slackAdapter.send(hook(HANG_TIMEOUT_MS), message())).outcome).toBe("unknown");
     expect(slack.posts).toHaveLength(1);
   });
 

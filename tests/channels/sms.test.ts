@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { smsAdapter } from "~/channels/sms.server";
 import { TwilioFake } from "../fakes/twilio";
-import { contextFor, outbound } from "./support";
+import { contextFor, HANG_TIMEOUT_MS, outbound } from "./support";
 
 const text = "Clarion Power: outage in the north, crews on site. Next update 14:00.";
 
@@ -146,7 +146,7 @@ describe("SMS adapter against Twilio's Messages API", () => {
 
   it("calls a hang unknown: Twilio may have queued the SMS", async () => {
     twilio.trouble({ kind: "hang" });
-    const outcome = await smsAdapter.send(ctx(200), message({ recipient: "+447700900333" }));
+    const outcome = await smsAdapter.send(ctx(HANG_TIMEOUT_MS), message({ recipient: "+447700900333" }));
     expect(outcome.outcome).toBe("unknown");
     expect(twilio.messages).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { statuspageAdapter } from "~/channels/statuspage.server";
 import { StatuspageFake } from "../fakes/statuspage";
-import { contextFor, outbound } from "./support";
+import { contextFor, HANG_TIMEOUT_MS, outbound } from "./support";
 
 const first = {
   name: "Power outage in the north",
@@ -129,7 +129,7 @@ describe("Statuspage adapter against the incidents API", () => {
 
   it("calls a hang after the request arrived unknown: the incident may exist", async () => {
     statuspage.trouble({ kind: "hang" });
-    const outcome = await statuspageAdapter.send(ctx(200), message());
+    const outcome = await statuspageAdapter.send(ctx(HANG_TIMEOUT_MS), message());
     expect(outcome.outcome).toBe("unknown");
     expect(statuspage.incidents.size).toBe(1);
   });

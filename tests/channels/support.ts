@@ -1,5 +1,11 @@
 import type { ChannelAdapter, ChannelContext, OutboundMessage, PostedPart } from "~/channels/types";
 
+/**
+ * The client timeout for "the remote took the request and never answered" tests: short, but long
+ * enough that a busy CI machine still gets the request to the stand-in before giving up.
+ */
+export const HANG_TIMEOUT_MS = 500;
+
 /** A channel context as the worker builds it: settings parsed by the adapter's own schemas. */
 export function contextFor<Config, Credentials>(
   adapter: ChannelAdapter<Config, Credentials>,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { teamsAdapter } from "~/channels/teams.server";
 import { TeamsWorkflowFake } from "../fakes/teams";
-import { contextFor, outbound } from "./support";
+import { contextFor, HANG_TIMEOUT_MS, outbound } from "./support";
 
 const card = {
   type: "message",
@@ -80,7 +80,7 @@ describe("Teams adapter against a Workflows webhook", () => {
 
   it("calls a hang after the request arrived unknown: the card may be in the channel", async () => {
     teams.trouble({ kind: "hang" });
-    const outcome = await teamsAdapter.send(ctx(200), message());
+    const outcome = await teamsAdapter.send(ctx(HANG_TIMEOUT_MS), message());
     expect(outcome.outcome).toBe("unknown");
     expect(teams.posted).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateWebhookSecret, webhookAdapter, webhookId } from "~/channels/webhook.server";
 import { WebhookReceiverFake } from "../fakes/webhook-receiver";
-import { contextFor, outbound } from "./support";
+import { contextFor, HANG_TIMEOUT_MS, outbound } from "./support";
 
 const event = {
   type: "incident.updated",
@@ -57,7 +57,7 @@ describe("webhook adapter against a Standard Webhooks receiver", () => {
 
   it("retries after a hang and the receiver processes the event once", async () => {
     receiver.trouble({ kind: "hang" });
-    const first = await webhookAdapter.send(ctx(200), message());
+    const first = await webhookAdapter.send(ctx(HANG_TIMEOUT_MS), message());
     expect(first.outcome).toBe("retry");
     expect(receiver.events).toHaveLength(1); // it did arrive and was processed
 
