@@ -12,6 +12,7 @@
  *    (as the planner would run them with every index in place), and the ratio to the loader.
  * 4. EXPLAIN (ANALYZE, BUFFERS) of every query the loader sent, per variant: the heaviest ones, and any
  *    that scans a big table or reads thousands of its rows.
+ * 5. The searches again with the trigram index dropped (migration 0006's), in the same run and load.
  *
  * BENCH_KEEP=1 keeps the seeded database for inspection (drop it by hand afterwards).
  *
@@ -176,6 +177,30 @@ async function main() {
     // ── EXPLAIN (ANALYZE, BUFFERS) of what the loader sends ──
     const findings = await explainLoader(database, org.id, ids, [...variants, ...worst], seed.now);
 
+    // ── The same searches without the trigram index, in the same run (as the room was before 0006) ──
+    const searches = [variants.find((v) => v.name === "search")!, worst[0]];
+    const without = await withoutTrigramIndex(database, async () => {
+      const out = new Map<string, number[]>(searches.map((v) => [v.name, []]));
+      for (let k = 0; k < 24; k++) {
+        for (const v of searches) {
+          const s = performance.now();
+          await run(v, k);
+          out.get(v.name)!.push(performance.now() - s);
+        }
+      }
+      return out;
+    });
+    say("\nthe same searches without complaints_incident_text_trgm_idx (dropped for this comparison):");
+    for (const [name, xs] of without) {
+      const w = stats(xs);
+      say(
+        `${name.padEnd(16)}${String(xs.length).padStart(5)}${fmt(w.p50)}${fmt(w.p95)}${fmt(w.p99)}${fmt(w.max)}  (with the index: p50 ${stats(name === "search" ? times.get("search")! : worstTimes.get(name)!).p50.toFixed(1)})`,
+      );
+    }
+    const noIndexSearch = stats(without.get("search")!);
+    const noIndexNoMatch = stats(without.get("search, no match")!);
+    say(`load average now: ${loadavg()[0].toFixed(1)}`);
+
     console.log(
       JSON.stringify({
         bench: "room",
@@ -194,6 +219,8 @@ async function main() {
         noMatchSearchP50Ms: round1(noMatch.p50),
         noMatchSearchP95Ms: round1(noMatch.p95),
         shortSearchP50Ms: round1(short.p50),
+        searchNoTrigramP50Ms: round1(noIndexSearch.p50),
+        noMatchSearchNoTrigramP50Ms: round1(noIndexNoMatch.p50),
         bigScans: findings,
         loadAvg: Math.round(load * 10) / 10,
         db: bench.label,
@@ -212,6 +239,20 @@ async function main() {
     }
     await bench.drop();
   }
+}
+
+/** Runs `fn` with the trigram index dropped (this throwaway database only); it is not put back. */
+async function withoutTrigramIndex<T>(
+  database: Awaited<ReturnType<typeof benchDatabase>>["database"],
+  fn: () => Promise<T>,
+): Promise<T> {
+  const { conns, release } = await connections(database, 1);
+  try {
+    await conns[0].query("drop index complaints_incident_text_trgm_idx");
+  } finally {
+    release();
+  }
+  return fn();
 }
 
 async function checkKeyset(
