@@ -99,8 +99,8 @@ export const webhookAdapter: ChannelAdapter<Config, Credentials> = {
       name: "secret",
       label: "Signing secret",
       type: "secret",
-      required: true,
-      help: "whsec_… — one per endpoint; the receiver verifies webhook-signature with it.",
+      required: false,
+      help: "whsec_… — one per endpoint; the receiver verifies webhook-signature with it. Leave empty and Clarion makes one (shown once).",
     },
   ],
 

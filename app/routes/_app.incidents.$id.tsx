@@ -10,9 +10,11 @@ import { SpikesPanel } from "~/components/room/spikes-panel";
 import { StateControls } from "~/components/room/state-controls";
 import { TimelinePanel } from "~/components/room/timeline-panel";
 import type { RoomPanel, RoomPanelProps } from "~/components/room/types";
+import { RoomUpdatesPanel } from "~/components/room/updates-panel";
 import { VolumePanel } from "~/components/room/volume-panel";
 import { can, type Permission } from "~/domain/permissions";
 import { useLiveRevalidation } from "~/hooks/use-live";
+import { loadComms } from "~/services/comms-room.server";
 import { loadRoom, parseStreamFilter } from "~/services/room.server";
 import { requireAnyPermission, requirePermission } from "~/utils/auth.server";
 import { isAppError } from "~/utils/errors";
@@ -37,10 +39,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = incidentId(params);
   const filter = parseStreamFilter(new URL(request.url).searchParams);
   try {
-    const room = await loadRoom(services.db, services.orgId, id, filter);
+    const [room, comms] = await Promise.all([
+      loadRoom(services.db, services.orgId, id, filter),
+      loadComms(services.db, services.orgId, id, services.publicUrl()),
+    ]);
     const allowed = (p: Permission) => can(user.role, p);
     return {
       room,
+      comms,
+      meId: user.id,
       filter,
       mapboxToken: services.env.MAPBOX_ACCESS_TOKEN ?? null,
       may: {
@@ -48,6 +55,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         triage: allowed("spike.triage"),
         reply: allowed("reply.send"),
         note: allowed("incident.manage") || allowed("update.draft"),
+        draft: allowed("update.draft"),
+        approve: allowed("update.approve"),
+        publish: allowed("update.publish"),
+        pause: allowed("publishing.pause"),
+        comment: allowed("update.draft") || allowed("update.approve") || allowed("incident.manage"),
       },
     };
   } catch (error) {
@@ -93,6 +105,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 const PANELS: RoomPanel[] = [
   { id: "map", column: "main", Panel: MapPanel },
   { id: "volume", column: "main", Panel: VolumePanel },
+  { id: "updates", column: "main", Panel: RoomUpdatesPanel },
   { id: "stream", column: "main", Panel: StreamPanel },
   { id: "spikes", column: "side", Panel: SpikesPanel },
   { id: "reply-queue", column: "side", Panel: ReplyQueuePanel },
@@ -101,7 +114,7 @@ const PANELS: RoomPanel[] = [
 ];
 
 export default function IncidentRoom() {
-  const { room, filter, may, mapboxToken } = useLoaderData<typeof loader>();
+  const { room, comms, meId, filter, may, mapboxToken } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as { ok?: string; error?: string } | undefined;
   const { incident } = room;
   useLiveRevalidation(
@@ -111,7 +124,7 @@ export default function IncidentRoom() {
       e.type === "spikes" ||
       e.type === "delivery",
   );
-  const props: RoomPanelProps = { room, filter, may, mapboxToken };
+  const props: RoomPanelProps = { room, comms, meId, filter, may, mapboxToken };
   const column = (name: RoomPanel["column"]) =>
     PANELS.filter((p) => p.column === name).map(({ id, Panel }) => <Panel key={id} {...props} />);
   return (

@@ -58,7 +58,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         },
         actor,
       );
-      return { ok: `“${saved.name}” saved.`, fields: {} as Record<string, string> };
+      return {
+        ok: `“${saved.name}” saved.`,
+        secret: saved.generatedSecret,
+        fields: {} as Record<string, string>,
+      };
     }
     if (intent === "toggle") {
       await setChannelEnabled(services.db, services.orgId, Number(form.id), form.enabled === "true", actor);
@@ -185,7 +189,7 @@ function ChannelForm({
 export default function Channels() {
   const { channels, kinds } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as
-    | { ok?: string; error?: string; fields: Record<string, string> }
+    | { ok?: string; error?: string; secret?: string | null; fields: Record<string, string> }
     | undefined;
   const [adding, setAdding] = useState<string>("");
   const kindOf = (k: string) => kinds.find((x) => x.kind === k);
@@ -198,6 +202,16 @@ export default function Channels() {
         </p>
       ) : null}
       {result?.ok ? <p className="notice">{result.ok}</p> : null}
+      {result?.secret ? (
+        <section className="panel">
+          <p>
+            Signing secret (Standard Webhooks), shown only now — give it to the receiver so it can verify us:
+          </p>
+          <p className="secret" data-testid="channel-secret">
+            {result.secret}
+          </p>
+        </section>
+      ) : null}
       <section className="panel">
         <h2>Outbound channels</h2>
         <p className="muted">

@@ -67,7 +67,7 @@ export async function composeFor(
   source: ComposeSource,
   kinds: ComposeChannelKind[],
   overrides: Partial<Record<ComposeChannelKind, VariantOverride>>,
-): Promise<{ variants: ComposedVariants; problems: string[] }> {
+): Promise<{ variants: ComposedVariants; problems: string[]; title: string; body: string }> {
   const { names, timeZone } = await regionContext(db, orgId, source.update.regions);
   const topicLabels = source.incident.topics.length
     ? (
@@ -156,8 +156,10 @@ export async function freezePayloads(
     overrides: VariantRow[];
   },
 ): Promise<{
-  payloads: { channelId: number; channelKind: ChannelKind; payload: Record<string, unknown> }[];
+  payloads: { channelId: number; channelKind: ChannelKind; payload: Record<string, unknown>; ok: boolean }[];
   problems: string[];
+  /** The update's own headline and text with placeholders filled (the status page shows these). */
+  text: { title: string; body: string };
 }> {
   const kinds = [...new Set(input.channels.map((c) => c.kind))];
   const composed = await composeFor(db, input.incident.orgId, input, kinds, overridesFrom(input.overrides));
@@ -170,10 +172,12 @@ export async function freezePayloads(
   ];
   return {
     problems,
+    text: { title: composed.title, body: composed.body },
     payloads: input.channels.map((c) => ({
       channelId: c.id,
       channelKind: c.kind,
       payload: payloadOf(c.kind, variants, input),
+      ok: (variants[c.kind] as VariantReport).ok,
     })),
   };
 }

@@ -1,4 +1,5 @@
 import type { ComponentType } from "react";
+import type { RoomComms } from "~/services/comms-room.server";
 import type { Room, StreamFilter } from "~/services/room.server";
 
 /** What the viewer's role lets them do in the room (the loader decides; forms show accordingly). */
@@ -7,11 +8,20 @@ export interface RoomPermissions {
   triage: boolean;
   reply: boolean;
   note: boolean;
+  /** Status updates: write, approve, settle deliveries, pause everything, discuss. */
+  draft: boolean;
+  approve: boolean;
+  publish: boolean;
+  pause: boolean;
+  comment: boolean;
 }
 
 /** What every panel of the incident room receives: the loader's data, as the route got it. */
 export interface RoomPanelProps {
   room: Room;
+  /** The status updates of the incident, their deliveries, templates, channels and the kill switch. */
+  comms: RoomComms;
+  meId: number;
   filter: StreamFilter;
   may: RoomPermissions;
   mapboxToken: string | null;

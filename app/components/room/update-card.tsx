@@ -156,8 +156,12 @@ export function UpdateCard({
             : ""}
         </span>
       </header>
-      {update.title ? <p className="update-title">{update.title}</p> : null}
-      <p className="update-body">{update.body}</p>
+      {update.publishedTitle || update.title ? (
+        <p className="update-title">{update.publishedTitle ?? update.title}</p>
+      ) : null}
+      <p className="update-body" data-testid="update-text">
+        {update.publishedBody ?? update.body}
+      </p>
       {update.reviewNote && update.state === "draft" ? (
         <p className="warning">Sent back: {update.reviewNote}</p>
       ) : null}

@@ -3,6 +3,7 @@ import { useCallback, useState } from "react";
 import type { RoomComms } from "~/services/comms-room.server";
 import type { IncidentUpdate } from "~/services/updates.server";
 import { Composer } from "../composer/composer";
+import type { RoomPanelProps } from "./types";
 import { UpdateCard, type UpdatePermissions } from "./update-card";
 
 /**
@@ -111,5 +112,12 @@ export function UpdatesPanel({
         />
       ))}
     </section>
+  );
+}
+
+/** The panel as the room's grid lists it. */
+export function RoomUpdatesPanel({ comms, room, may, meId }: RoomPanelProps) {
+  return (
+    <UpdatesPanel comms={comms} incidentId={room.incident.id} may={may} mayPause={may.pause} meId={meId} />
   );
 }
