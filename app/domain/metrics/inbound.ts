@@ -158,3 +158,17 @@ export const VERDICT_LABELS: Record<InboundVerdict, string> = {
   too_few: "too few complaints to tell",
   open: "window still open",
 };
+
+/** The `window` query parameter: one of the choices, default 30; anything else is a clear refusal. */
+export function parseWindowMinutes(
+  value: string | null,
+): { ok: true; minutes: number } | { ok: false; error: string } {
+  if (value === null || value.trim() === "") return { ok: true, minutes: INBOUND_WINDOW_MINUTES };
+  const n = Number(value);
+  return (INBOUND_WINDOW_CHOICES as readonly number[]).includes(n)
+    ? { ok: true, minutes: n }
+    : {
+        ok: false,
+        error: `The window is ${INBOUND_WINDOW_CHOICES.join(", ")} minutes, not “${value.slice(0, 20)}”.`,
+      };
+}

@@ -182,3 +182,21 @@ export function workload(
         b.replies - a.replies || b.updatesAuthored - a.updatesAuthored || a.name.localeCompare(b.name),
     );
 }
+
+/** Trend rows pivoted for a chart: one object per month, one key per severity holding `value(row)`. */
+export function pivotByMonth(
+  rows: readonly TrendRow[],
+  value: (r: TrendRow) => number | null,
+): { data: Record<string, number | string | null>[]; severities: string[] } {
+  const severities = [...new Set(rows.map((r) => r.severity))].sort();
+  const months = [...new Set(rows.map((r) => r.month))].sort();
+  const data = months.map((month) => {
+    const point: Record<string, number | string | null> = { month };
+    for (const s of severities) {
+      const row = rows.find((r) => r.month === month && r.severity === s);
+      point[s] = row ? value(row) : null;
+    }
+    return point;
+  });
+  return { data, severities };
+}
