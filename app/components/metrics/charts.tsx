@@ -41,6 +41,13 @@ export const SEVERITY_COLOURS: Record<string, string> = {
   SEV4: "#6B7280",
 };
 
+/** A chart's size: fixed pixels (the report: prints the same everywhere), or "fill" its container's width. */
+export type ChartWidth = number | "fill";
+
+function sizeProps(width: ChartWidth, height: number) {
+  return width === "fill" ? { responsive: true, style: { width: "100%", height } } : { width, height };
+}
+
 function useMounted() {
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
@@ -59,7 +66,7 @@ export function ChartFigure({
   label: string;
   caption?: ReactNode;
   height: number;
-  width?: number;
+  width?: ChartWidth;
   testId: string;
   children: () => ReactNode;
 }) {
@@ -71,7 +78,14 @@ export function ChartFigure({
       data-testid={testId}
       data-state={mounted ? "ready" : "loading"}
     >
-      {mounted ? children() : <div className="metrics-chart-placeholder" style={{ width, height }} />}
+      {mounted ? (
+        children()
+      ) : (
+        <div
+          className="metrics-chart-placeholder"
+          style={{ width: width === "fill" ? "100%" : width, height }}
+        />
+      )}
       {caption ? <figcaption className="muted small">{caption}</figcaption> : null}
     </figure>
   );
@@ -203,7 +217,7 @@ export function DeliveryChart({
 }: {
   rows: { label: string; sent: number; failed: number; unknown: number; pending: number }[];
   height?: number;
-  width?: number;
+  width?: ChartWidth;
 }) {
   if (rows.length === 0) return null;
   return (
@@ -215,13 +229,12 @@ export function DeliveryChart({
     >
       {() => (
         <BarChart
-          width={width}
-          height={height}
+          {...sizeProps(width, height)}
           data={rows}
-          margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+          margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
         >
           <CartesianGrid stroke={GRID} vertical={false} />
-          <XAxis dataKey="label" fontSize={10} interval={0} />
+          <XAxis dataKey="label" fontSize={10} interval={0} angle={-20} textAnchor="end" height={48} />
           <YAxis allowDecimals={false} width={44} fontSize={11} />
           <Tooltip />
           <Legend verticalAlign="top" height={24} wrapperStyle={{ fontSize: 12 }} />
@@ -286,15 +299,14 @@ export function TrendChart({
   label: string;
   testId: string;
   height?: number;
-  width?: number;
+  width?: ChartWidth;
 }) {
   if (data.length === 0) return null;
   return (
     <ChartFigure label={label} testId={testId} height={height} width={width} caption={label}>
       {() => (
         <LineChart
-          width={width}
-          height={height}
+          {...sizeProps(width, height)}
           data={data}
           margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
         >
@@ -328,7 +340,7 @@ export function WorkloadChart({
 }: {
   rows: { name: string; replies: number; updatesAuthored: number; updatesApproved: number }[];
   height?: number;
-  width?: number;
+  width?: ChartWidth;
 }) {
   if (rows.length === 0) return null;
   return (
@@ -340,8 +352,7 @@ export function WorkloadChart({
     >
       {() => (
         <BarChart
-          width={width}
-          height={height}
+          {...sizeProps(width, height)}
           data={rows.slice(0, 15)}
           margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
         >

@@ -6,7 +6,7 @@
 import { Form, Link } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { formatMinutes, formatPercent } from "~/domain/metrics/stats";
-import { PURPOSE_LABELS } from "~/domain/metrics/summaries";
+import { channelLabel, PURPOSE_LABELS } from "~/domain/metrics/summaries";
 import { pivotByMonth } from "~/domain/metrics/trends";
 import type { MetricsOverview } from "~/services/metrics-overview.server";
 import { SEVERITIES } from "~db/schema/enums";
@@ -136,21 +136,21 @@ function Overview({ overview: o, query }: { overview: MetricsOverview; query: st
           <TrendChart
             {...firstUpdate}
             unit="m"
-            width={420}
+            width="fill"
             label="Median minutes to the first public update"
             testId="trend-first-update"
           />
           <TrendChart
             {...kept}
             unit="%"
-            width={420}
+            width="fill"
             label="Promised next updates on time (%)"
             testId="trend-cadence"
           />
           <TrendChart
             {...covered}
             unit="%"
-            width={420}
+            width="fill"
             label="Complaints answered (%)"
             testId="trend-coverage"
           />
@@ -194,12 +194,7 @@ function Overview({ overview: o, query }: { overview: MetricsOverview; query: st
         <h2>
           Channel reliability <Csv query={query} table="channels" />
         </h2>
-        <DeliveryChart
-          rows={o.channels.map((c) => ({
-            ...c,
-            label: `${c.channel} (${PURPOSE_LABELS[c.purpose].toLowerCase()})`,
-          }))}
-        />
+        <DeliveryChart width="fill" rows={o.channels.map((c) => ({ ...c, label: channelLabel(c) }))} />
         <table className="metrics-table" data-testid="channels-table">
           <thead>
             <tr>
@@ -236,7 +231,7 @@ function Overview({ overview: o, query }: { overview: MetricsOverview; query: st
         <h2>
           Reply workload by team member <Csv query={query} table="workload" />
         </h2>
-        <WorkloadChart rows={o.workload} />
+        <WorkloadChart width="fill" rows={o.workload} />
         <table className="metrics-table" data-testid="workload-table">
           <thead>
             <tr>

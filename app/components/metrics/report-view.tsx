@@ -7,7 +7,7 @@ import { Form, Link } from "@remix-run/react";
 import { INBOUND_WINDOW_CHOICES } from "~/domain/metrics/inbound";
 import { CATEGORY_LABELS, type IncidentReport } from "~/domain/metrics/report";
 import { formatMinutes, formatPercent, formatUtc } from "~/domain/metrics/stats";
-import { PURPOSE_LABELS } from "~/domain/metrics/summaries";
+import { channelLabel } from "~/domain/metrics/summaries";
 import { CadenceChart, CoverageChart, DeliveryChart, InboundVolumeChart } from "./charts";
 import {
   CadenceSection,
@@ -119,12 +119,7 @@ export function ReportView({ report }: { report: IncidentReport }) {
       </section>
       <section className="report-section">
         <DeliverySection m={m} />
-        <DeliveryChart
-          rows={m.delivery.channels.map((d) => ({
-            ...d,
-            label: `${d.channel} (${PURPOSE_LABELS[d.purpose].toLowerCase()})`,
-          }))}
-        />
+        <DeliveryChart rows={m.delivery.channels.map((d) => ({ ...d, label: channelLabel(d) }))} />
       </section>
 
       <section className="report-section report-updates">

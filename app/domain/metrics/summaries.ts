@@ -85,3 +85,10 @@ export function channelReliability(groups: readonly DeliveryGroup[]): ChannelRel
       successRate: round(share(g.sent, g.sent + g.failed + g.unknown), 3),
     }));
 }
+
+/** A short name for a chart axis: the channel, and what it carried unless it was a channel post. */
+export function channelLabel(g: { purpose: DeliveryPurpose; channel: string }): string {
+  return g.purpose === "update"
+    ? g.channel
+    : `${g.channel} (${g.purpose === "reply" ? "replies" : "subscribers"})`;
+}
