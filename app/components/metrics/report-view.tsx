@@ -41,7 +41,8 @@ export function ReportView({ report }: { report: IncidentReport }) {
         <p className="report-meta">
           <span className={`badge sev-${i.severity}`}>{i.severity}</span>{" "}
           <span className={`badge state-${i.state}`}>{i.state}</span> · regions {i.regions.join(", ") || "—"}{" "}
-          · topics {i.topics.join(", ") || "any"} · commander {i.commander ?? "—"}
+          · topics {i.topics.join(", ") || "any"} · commander {i.commander ?? "—"} · cadence{" "}
+          {i.cadenceMinutes} min
         </p>
         <p className="report-meta muted">
           Started {formatUtc(i.startedAt)} · opened {formatUtc(i.openedAt)} · resolved{" "}
