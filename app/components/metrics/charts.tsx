@@ -98,11 +98,13 @@ export function InboundVolumeChart({
   points,
   markers,
   stepMinutes,
+  seasonalWeeks,
   height = 240,
 }: {
   points: { t: number; observed: number; expected: number | null }[];
   markers: { t: number; label: string }[];
   stepMinutes: number;
+  seasonalWeeks: number;
   height?: number;
 }) {
   const span = points.length ? points[points.length - 1].t - points[0].t : 0;
@@ -113,7 +115,7 @@ export function InboundVolumeChart({
       label="Complaints in the affected cells over time, the usual for those times, and each published update"
       testId="report-volume-chart"
       height={height}
-      caption={`Complaints per ${stepMinutes} minutes in the incident's regions × topics (UTC); dashed: the usual for those times of the week; blue lines: published updates.`}
+      caption={`Complaints per ${stepMinutes} minutes in the incident's regions × topics (UTC); dashed: the usual for those times of the week (${seasonalWeeks ? `mean of ${seasonalWeeks} earlier week${seasonalWeeks > 1 ? "s" : ""}` : "no history yet"}); blue lines: published updates.`}
     >
       {() => (
         <ComposedChart

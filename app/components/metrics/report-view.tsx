@@ -102,6 +102,7 @@ export function ReportView({ report }: { report: IncidentReport }) {
           points={report.chart.points}
           markers={markers}
           stepMinutes={report.chart.stepMinutes}
+          seasonalWeeks={report.chart.seasonalWeeks}
         />
       </section>
       <section className="report-section">
