@@ -62,7 +62,14 @@ const INCIDENTS: IncidentScript[] = [
   // A few hundred over an afternoon in two south-central states.
   script("south-billing", "billing", ["TX", "OK"], WEEK3 + 1 * DAY + 16 * HOUR, [30, 150, 60], 70),
   // A regional slowdown in the north-east, late evening.
-  script("northeast-slowdown", "degraded", ["NY", "NJ", "PA"], WEEK3 + 2 * DAY + 23 * HOUR, [30, 120, 60], 80),
+  script(
+    "northeast-slowdown",
+    "degraded",
+    ["NY", "NJ", "PA"],
+    WEEK3 + 2 * DAY + 23 * HOUR,
+    [30, 120, 60],
+    80,
+  ),
   // A small outage in one state: a few dozen complaints in an hour and a half.
   script("colorado-outage", "outage", ["CO"], WEEK3 + 3 * DAY + 20 * HOUR, [10, 50, 30], 30),
 ];

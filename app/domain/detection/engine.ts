@@ -464,7 +464,10 @@ function alignedCalibration(state: CellState | null, scales: readonly number[]):
  * its members position by position): weekly (w, j) → w·width + j; daily (d, j) after all weeks; the
  * short window's k-th bucket back after all days.
  */
-const keySpaces = new WeakMap<DetectorConfig, { width: number; daily: number; short: number; size: number }>();
+const keySpaces = new WeakMap<
+  DetectorConfig,
+  { width: number; daily: number; short: number; size: number }
+>();
 
 function keySpace(c: DetectorConfig): { width: number; daily: number; short: number; size: number } {
   let space = keySpaces.get(c);
@@ -1069,7 +1072,12 @@ function meetsLevel(
   for (let k = 0; k < tests.length; k++) {
     const w = tests[k];
     if (onlySingle && w.w !== 1) continue;
-    if (w.logP + lnScales + lnAdjust <= lnAlpha && w.observed >= t.minCount && w.observed >= t.minRatio * w.expected) return true;
+    if (
+      w.logP + lnScales + lnAdjust <= lnAlpha &&
+      w.observed >= t.minCount &&
+      w.observed >= t.minRatio * w.expected
+    )
+      return true;
   }
   return false;
 }
