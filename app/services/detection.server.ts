@@ -246,42 +246,61 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
   const absorbedInto = new Map<string, string>();
   let evaluated = 0;
 
+  // Per-bucket inputs without per-bucket garbage: one CellInput per cell, reused; each past week's
+  // counts copied into the cell's own buffers (the engine reads inputs only during the call).
+  const width = 2 * config.seasonal.halfWidth + 1;
+  const zones = [...new Set(cells.map((c) => c.timeZone))];
+  const zoneOf = cells.map((c) => zones.indexOf(c.timeZone));
+  const seriesOf = cells.map((c) => counts.cell(`${c.region}|${c.topic}`));
+  const weekBuffers = cells.map(() =>
+    Array.from({ length: config.seasonal.weeks }, () => new Float64Array(width)),
+  );
+  const states = cells.map((c) => cellStates.get(`${c.region}|${c.topic}`) ?? null);
+  const inputs: CellInput[] = cells.map((c, k) => ({
+    region: c.region,
+    topic: c.topic,
+    observed: 0,
+    seasonal: [],
+    recent: seriesOf[k].subarray(0, 0),
+    state: states[k],
+  }));
   for (let t = warmFrom; t <= to; t += BUCKET) {
     const i = counts.index(t);
-    const anchorsByZone = new Map<string, number[][]>();
-    const inputs: CellInput[] = cells.map((cell) => {
-      const key = `${cell.region}|${cell.topic}`;
-      const series = counts.cell(key);
-      let anchors = anchorsByZone.get(cell.timeZone);
-      if (!anchors) {
-        anchors = seasonalBucketStarts(
-          t,
-          cell.timeZone,
-          config.seasonal.weeks,
-          config.seasonal.halfWidth,
-          config.bucketMinutes,
-        ).filter((week) => week[0] >= dataStart);
-        anchorsByZone.set(cell.timeZone, anchors);
+    // The first index of each past week's window, per time zone (weeks before the counts began left out).
+    const firsts = zones.map((zone) =>
+      seasonalBucketStarts(t, zone, config.seasonal.weeks, config.seasonal.halfWidth, config.bucketMinutes)
+        .filter((week) => week[0] >= dataStart)
+        .map((week) => counts.index(week[0])),
+    );
+    const recentStart = Math.max(counts.index(Math.max(dataStart, t - config.recentBuckets * BUCKET)), 0);
+    for (let k = 0; k < cells.length; k++) {
+      const series = seriesOf[k];
+      const weeks = firsts[zoneOf[k]];
+      const buffers = weekBuffers[k];
+      const seasonal: Float64Array[] = [];
+      for (let w = 0; w < weeks.length; w++) {
+        const a = weeks[w];
+        const buffer = buffers[w];
+        if (a >= 0) {
+          for (let j = 0; j < width; j++) buffer[j] = series[a + j] ?? 0;
+          seasonal.push(buffer);
+        } else {
+          // Never in practice (the counts are loaded from a full lookback before the first bucket):
+          // a window starting before them keeps what was loaded of it.
+          const n = Math.max(0, a + width);
+          for (let j = 0; j < n; j++) buffer[j] = series[j];
+          seasonal.push(buffer.subarray(0, n));
+        }
       }
-      const seasonal = anchors.map((week) => {
-        const a = counts.index(week[0]);
-        return series.subarray(Math.max(0, a), Math.max(0, a + week.length));
-      });
-      const recentStart = Math.max(counts.index(Math.max(dataStart, t - config.recentBuckets * BUCKET)), 0);
-      return {
-        region: cell.region,
-        topic: cell.topic,
-        observed: series[i] ?? 0,
-        seasonal,
-        recent: series.subarray(recentStart, i),
-        state: cellStates.get(key) ?? null,
-      };
-    });
+      const input = inputs[k];
+      input.observed = series[i] ?? 0;
+      input.seasonal = seasonal;
+      input.recent = series.subarray(recentStart, i);
+      input.state = states[k];
+    }
     const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config });
     options.onDecisions?.(t, decisions);
-    decisions.forEach((d, k) => {
-      cellStates.set(`${cells[k].region}|${cells[k].topic}`, d.state);
-    });
+    for (let k = 0; k < decisions.length; k++) states[k] = decisions[k].state;
     const tracked = trackBucket(job.tracker, t, decisions, config);
     job.tracker = tracked.state;
     const storing = t >= from;
@@ -327,6 +346,10 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     evaluated++;
   }
 
+  cells.forEach((c, k) => {
+    if (states[k] !== null || cellStates.has(`${c.region}|${c.topic}`))
+      cellStates.set(`${c.region}|${c.topic}`, states[k]);
+  });
   const changedClusterIds = await persist(ctx, {
     to,
     job,

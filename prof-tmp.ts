@@ -1,0 +1,12 @@
+import { detect, clearDetection } from "~/services/detection.server";
+import { openDatabase } from "~db/client.server";
+import { requirePrimaryOrganisation } from "~/services/bootstrap.server";
+const db0 = await openDatabase({ url: process.argv[2], max: 4 });
+const org = await requirePrimaryOrganisation(db0.db);
+await clearDetection({ db: db0.db, orgId: org.id }, 0, null);
+const f = Date.parse("2026-10-06T00:00:00Z");
+const t0 = performance.now(); const c0 = process.cpuUsage();
+const r = await detect({ db: db0.db, orgId: org.id }, { from: f, to: f + Number(process.argv[3] ?? 1) * 86_400_000, reset: true, warmupMs: 86_400_000, now: Date.parse("2026-11-01T00:00:00Z") });
+const c = process.cpuUsage(c0);
+console.log(r.evaluated, "buckets", ((performance.now() - t0) / 1000).toFixed(1), "s wall", ((c.user + c.system) / 1e6).toFixed(1), "s cpu");
+await db0.close();
