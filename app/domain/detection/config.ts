@@ -199,12 +199,6 @@ export interface DetectorConfig {
     sharePrior: number;
     shareHalfLifeBuckets: number;
     maxSize: number;
-    /**
-     * A parent-based cell's calibration record is topped up with the mean record of the topic's other
-     * parent-based cells, weighing as at most this many tested buckets per window (empirical Bayes:
-     * sparse cells borrow their peers' evidence on how far to trust the model's tail). 0 turns it off.
-     */
-    borrowBuckets: number;
   };
 
   /**
@@ -277,7 +271,6 @@ export const DEFAULT_CONFIG: DetectorConfig = {
     sharePrior: 4,
     shareHalfLifeBuckets: 4 * 2016,
     maxSize: 10,
-    borrowBuckets: 2016,
   },
   area: {
     regionAlpha: 1e-4,

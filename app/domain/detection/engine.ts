@@ -256,10 +256,9 @@ export function evaluateBucket({ bucketStart, cells, config }: EvaluateBucketInp
     applyParents(cells, states, references, summaries, baselines, aggregates, config);
 
   const cals = states.map((st) => alignedCalibration(st, config.scales));
-  const ownTestCals = states.map((st, i) =>
+  const testCals = states.map((st, i) =>
     st?.calFrozen ? alignedCalibration({ ...st, cal: st.calFrozen }, config.scales) : cals[i],
   );
-  const testCals = borrowCalibration(cells, baselines, ownTestCals, config);
   const hashes = cells.map((cell) => cellHash(cell.region, cell.topic));
   const keepMu = Math.max(...config.scales) - 1;
   const tests = cells.map((cell, i) =>
@@ -689,55 +688,6 @@ function applyParents(
       return;
     }
   });
-}
-
-/**
- * Hierarchical (empirical-Bayes) calibration for sparse cells. A cell modelled as its share of the
- * topic's aggregate ("parent-topic") sees a handful of complaints a week: its own record of surprises
- * takes months to say whether its model is right, and until then the fixed calibration prior (which
- * assumes heavy tails) holds a dozen complaints in an hour below the cross-cell correction. Such a cell
- * borrows the record of its peers: the mean record of the topic's other parent-based cells (leave one
- * out), added to its own with the weight of at most `parent.borrowBuckets` tested buckets per window.
- * Peers that burst often teach it caution, peers whose models hold teach it to trust its tails; its own
- * record outweighs theirs as it grows. Other cells keep their own record.
- */
-function borrowCalibration(
-  cells: readonly CellInput[],
-  baselines: readonly Baseline[],
-  own: number[][],
-  c: DetectorConfig,
-): number[][] {
-  const weight = c.parent.borrowBuckets;
-  if (!(weight > 0) || !c.calibration.enabled) return own;
-  const pooled = new Map<string, { sum: Float64Array; n: number }>();
-  const borrowing = (i: number) =>
-    baselines[i].source === "parent-topic" && cells[i].region !== ALL_REGIONS && baselines[i].tested;
-  for (let i = 0; i < cells.length; i++) {
-    if (!borrowing(i)) continue;
-    let p = pooled.get(cells[i].topic);
-    if (!p) {
-      p = { sum: new Float64Array(own[i].length), n: 0 };
-      pooled.set(cells[i].topic, p);
-    }
-    for (let k = 0; k < own[i].length; k++) p.sum[k] += own[i][k];
-    p.n += 1;
-  }
-  if (pooled.size === 0) return own;
-  const out = own.slice();
-  for (let i = 0; i < cells.length; i++) {
-    if (!borrowing(i)) continue;
-    const p = pooled.get(cells[i].topic)!;
-    if (p.n < 2) continue;
-    const rec = own[i].slice();
-    for (let at = 0; at + 3 < rec.length; at += 4) {
-      const peerN = (p.sum[at] - own[i][at]) / (p.n - 1);
-      if (!(peerN > 0)) continue;
-      const scale = Math.min(weight, peerN) / peerN / (p.n - 1);
-      for (let k = 0; k < 4; k++) rec[at + k] += (p.sum[at + k] - own[i][at + k]) * scale;
-    }
-    out[i] = rec;
-  }
-  return out;
 }
 
 interface ParentModel {
