@@ -35,7 +35,11 @@ import { STATE_CODES } from "./us";
  *    three quarters of its people and Eastern's under a sixth, and a guess would pile phantom counts onto
  *    one state. Failing that, a UTC offset (0.20) that only one region's zones show in January or July:
  *    -600 → HI, -540 → AK; -300, -420, -480 are shared and give nothing.
- * 5. none — region null, confidence 0. The complaint is still kept.
+ * 5. none — region null, confidence 0. The complaint is still kept. When it names a city that is
+ *    ambiguous on its own ("#Burlington", "in Montpelier": no place holds half the name's population),
+ *    the resolution lists `candidates` (regions with their population share); the intake service then
+ *    gathers context (the topic's burst in the last hour, the author's and the source's other complaints)
+ *    and `disambiguate` (disambiguate.ts) may place it with method "place" and a confidence ≤ 0.5.
  *
  * A time zone also narrows place names before step 3 ("Portland" alone → OR; with America/New_York →
  * ME).
