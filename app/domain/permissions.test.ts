@@ -13,9 +13,10 @@ const EXPECTED: Record<Role, Permission[]> = {
     "reply.send",
     "update.draft",
     "update.publish",
+    "publishing.pause",
   ],
   comms: ["console.read", "reply.send", "update.draft", "update.publish"],
-  approver: ["console.read", "update.approve"],
+  approver: ["console.read", "update.approve", "publishing.pause"],
   support: ["console.read", "spike.triage", "complaint.import", "reply.send", "taxonomy.manage"],
   viewer: ["console.read"],
 };

@@ -39,6 +39,7 @@ export const CHANNEL_KINDS = [
   "facebook",
   "mastodon",
   "bluesky",
+  "statuspage",
 ] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
@@ -48,6 +49,20 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 /** How an inbound source's payloads are mapped onto the complaint record. */
 export const SOURCE_MAPPERS = ["complaint", "x", "mastodon", "bluesky", "facebook", "zendesk"] as const;
 export type SourceMapper = (typeof SOURCE_MAPPERS)[number];
+
+/** What a comment on a status update records: a remark, or one step of the approval. */
+export const UPDATE_COMMENT_KINDS = [
+  "comment",
+  "submitted",
+  "approved",
+  "changes_requested",
+  "withdrawn",
+] as const;
+export type UpdateCommentKind = (typeof UPDATE_COMMENT_KINDS)[number];
+
+/** How a channel variant too long for its channel is fitted: cut with a link, or split into a thread. */
+export const VARIANT_MODES = ["shorten", "thread"] as const;
+export type VariantMode = (typeof VARIANT_MODES)[number];
 
 export const SUBSCRIBER_KINDS = ["email", "sms", "webhook"] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   check,
   index,
@@ -19,6 +20,13 @@ export const organisations = pgTable("organisations", {
   /** Organisation-wide preferences (default update cadence, public status page title, ...). */
   settings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   isDemo: boolean().notNull().default(false),
+  /**
+   * The crisis kill switch: while set, no delivery is claimed and no scheduled update goes out. Cleared
+   * only by a deliberate resume (both audited).
+   */
+  publishingPausedAt: timestamp({ withTimezone: true }),
+  publishingPausedByUserId: integer().references((): AnyPgColumn => users.id, { onDelete: "set null" }),
+  publishingPauseReason: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
