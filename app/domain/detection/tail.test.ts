@@ -65,10 +65,25 @@ describe("tail", () => {
     const rand = rng(7);
     const tail = createTail(1);
     // A very quiet history (tiny excesses) of just enough rows.
-    for (let i = 0; i < 120; i++) pushTail(tail, 0.01 * exponential(rand));
+    for (let i = 0; i < TAIL_DEFAULTS.minRows + 20; i++) pushTail(tail, 0.01 * exponential(rand));
     const withPrior = tailLogSurvival(tail, 3);
     const noPrior = createTail(1);
     for (const v of tail.values) pushTail(noPrior, v, { ...TAIL_DEFAULTS, priorClusters: 0 });
     expect(withPrior).toBeGreaterThan(tailLogSurvival(noPrior, 3) + 10);
+  });
+
+  it("takes two precedents as a pattern: the third similar spike is not rarer than the first two", () => {
+    const rand = rng(13);
+    const spikes = [6.1, 6.0, 6.3]; // three excursions of about the same height, far in the tail
+    const tail = createTail(1);
+    for (let i = 0; i < 3000; i++)
+      pushTail(tail, i % 1000 === 500 ? spikes[Math.floor(i / 1000)] : 0.3 * exponential(rand));
+    const n = tail.values.length;
+    // 6.5 is a little above every spike so far: two of them came within 10%, so it is not rarer than 1 / n.
+    expect(tailLogSurvival(tail, 6.5)).toBeGreaterThanOrEqual(Math.log(1 / n) - 1e-12);
+    const strict = { ...TAIL_DEFAULTS, precedents: 0 };
+    expect(tailLogSurvival(tail, 6.5, strict)).toBeLessThan(Math.log(1 / n));
+    // Far beyond them (+50%) the fitted tail speaks again.
+    expect(tailLogSurvival(tail, 9.5)).toBeLessThan(Math.log(1 / n));
   });
 });

@@ -17,6 +17,10 @@
  *      shrunk towards `priorExcess` by `priorClusters` pseudo-excursions: a young series, with few
  *      excursions yet, does not get to call its first burst a miracle.
  *   4. Rate: excursions per row, so that ln P(s) is a per-row probability of an excursion reaching s.
+ *   5. Precedents: a fitted exponential cannot represent "quiet, then the same big spike every day";
+ *      it would call each new spike a little more extreme than the last one impossible. So beyond the
+ *      threshold, once two earlier excursions came within 10% of a value, the value is given at least
+ *      their empirical rate: two precedents make a pattern.
  *
  * Pure and deterministic; memory grows with the history (one number per row).
  */
@@ -37,17 +41,25 @@ export interface TailConfig {
   /** Prior: pseudo-excursions, and their mean excess (in the statistic's units). */
   priorClusters: number;
   priorExcess: number;
+  /**
+   * Precedents: beyond the fitted threshold, a value that at least this many earlier excursions came
+   * within `precedentMargin` (a fraction of it) of is given at least their empirical rate; 0 disables.
+   */
+  precedents: number;
+  precedentMargin: number;
 }
 
 export const TAIL_DEFAULTS: TailConfig = {
   q: 0.02,
   refresh: 50,
-  minRows: 100,
+  minRows: 200,
   minExceed: 5,
   maxShape: 0,
   topClusters: 10,
   priorClusters: 5,
   priorExcess: 1,
+  precedents: 2,
+  precedentMargin: 0.1,
 };
 
 export interface Tail {
@@ -101,13 +113,22 @@ export function pushTail(tail: Tail, value: number, c: TailConfig = TAIL_DEFAULT
  * there are data). Below the hot level: the rate of all excursions, scaled by hot / s (nothing there
  * is rare). 0 before the tail is ready, and for s ≤ 0.
  */
-export function tailLogSurvival(tail: Tail, s: number): number {
+export function tailLogSurvival(tail: Tail, s: number, c: TailConfig = TAIL_DEFAULTS): number {
   if (!tail.ready || !(s > 0)) return 0;
   const n = tail.values.length;
   if (s > tail.u) {
     const y = s - tail.u;
     const logTail = tail.xi > 1e-6 ? -Math.log1p((tail.xi * y) / tail.sigma) / tail.xi : -y / tail.sigma;
-    return Math.min(0, Math.log(tail.rate) + logTail);
+    const model = Math.log(tail.rate) + logTail;
+    // Precedents: when `precedents` earlier excursions already came within `precedentMargin` of s, the
+    // fitted tail may not call s rarer than those excursions were (a pattern that recurs is not news).
+    if (c.precedents > 0) {
+      const near = s * (1 - c.precedentMargin);
+      let seen = 0;
+      for (let i = tail.peaks.length - 1; i >= 0 && tail.peaks[i] >= near; i--) seen++;
+      if (seen >= c.precedents) return Math.min(0, Math.max(model, Math.log((seen - c.precedents + 1) / n)));
+    }
+    return Math.min(0, model);
   }
   const peaks = tail.peaks;
   if (s > tail.hot) {
