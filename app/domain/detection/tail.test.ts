@@ -44,6 +44,15 @@ describe("tail", () => {
     expect(tailLogSurvival(tail, -1)).toBe(0);
   });
 
+  it("waits for about minRuns independent windows of a long statistic", () => {
+    const rand = rng(12);
+    const long = createTail(30); // a 30-row window statistic: 300 rows before its tail speaks
+    for (let i = 0; i < 299; i++) pushTail(long, exponential(rand));
+    expect(long.ready).toBe(false);
+    pushTail(long, exponential(rand));
+    expect(long.ready).toBe(true);
+  });
+
   it("counts a long excursion once: a statistic that stays high for w rows is one event", () => {
     const rand = rng(5);
     const perRow = createTail(1);

@@ -30,8 +30,10 @@ export interface TailConfig {
   q: number;
   /** Rows between refits. */
   refresh: number;
-  /** Rows of history before the tail is used at all. */
+  /** Rows of history before the tail is used at all… */
   minRows: number;
+  /** …and at least this many declustering runs of them: a w-row statistic needs about minRuns · w rows. */
+  minRuns: number;
   /** At least this many rows lie above the hot level, however short the history. */
   minExceed: number;
   /** Largest shape ξ of the generalised Pareto tail (0: exponential). */
@@ -52,7 +54,8 @@ export interface TailConfig {
 export const TAIL_DEFAULTS: TailConfig = {
   q: 0.02,
   refresh: 50,
-  minRows: 200,
+  minRows: 100,
+  minRuns: 10,
   minExceed: 5,
   maxShape: 0,
   topClusters: 10,
@@ -101,7 +104,7 @@ export function pushTail(tail: Tail, value: number, c: TailConfig = TAIL_DEFAULT
   tail.values.push(value);
   tail.sinceFit += 1;
   const n = tail.values.length;
-  if (n >= c.minRows && (!tail.ready || tail.sinceFit >= c.refresh)) {
+  if (n >= Math.max(c.minRows, c.minRuns * tail.run) && (!tail.ready || tail.sinceFit >= c.refresh)) {
     fitTail(tail, c);
     tail.sinceFit = 0;
   }
