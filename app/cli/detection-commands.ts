@@ -67,8 +67,9 @@ function printSpikes(ctx: CommandContext, spikes: Awaited<ReturnType<typeof list
 }
 
 /**
- * `score-series <in.csv> <out.csv>`: the same detector on one count series (NAB format,
- * `timestamp,value`), writing `timestamp,anomaly_score` (0/1) with one row per input row.
+ * `score-series <in.csv> <out.csv>`: the detector for one series of any kind (`scoreSeries`: counts or
+ * continuous values, any sampling; NAB format, `timestamp,value`), writing `timestamp,anomaly_score`
+ * (0/1) with one row per input row.
  */
 export async function scoreSeriesCommand(ctx: CommandContext): Promise<void> {
   const [input, output] = ctx.args;
