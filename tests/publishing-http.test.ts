@@ -127,7 +127,7 @@ describe("the room's publishing verbs", () => {
     const comms = await as("comms");
     const draft = await comms.post(`/incidents/${incidentId}/updates`, {
       intent: "save",
-      then: "submit",
+      after: "submit",
       kind: "holding",
       body: "We know some of you in {regions} cannot sign in. Next update {next_update}.",
       nextUpdateMinutes: "30",

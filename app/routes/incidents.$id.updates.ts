@@ -82,10 +82,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         const row = form.updateId
           ? await editUpdate(db, orgId, updateId(), input, actor)
           : await createUpdate(db, orgId, incidentId, input, actor);
-        if (form.then === "submit") await submitUpdate(db, orgId, row.id, actor);
+        if (form.after === "submit") await submitUpdate(db, orgId, row.id, actor);
         return Response.json({
           intent,
-          ok: form.then === "submit" ? "Sent for approval." : "Draft saved.",
+          ok: form.after === "submit" ? "Sent for approval." : "Draft saved.",
           updateId: row.id,
         });
       }
