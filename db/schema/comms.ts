@@ -354,9 +354,7 @@ export const subscribers = pgTable(
     /** The fan-out reads only active, confirmed subscribers of one kind. */
     index("subscribers_active_idx")
       .on(t.orgId, t.kind)
-      .where(
-        sql`${t.confirmedAt} is not null and ${t.unsubscribedAt} is null and ${t.inactiveAt} is null`,
-      ),
+      .where(sql`${t.confirmedAt} is not null and ${t.unsubscribedAt} is null and ${t.inactiveAt} is null`),
     check("subscribers_kind_check", oneOf(t.kind, SUBSCRIBER_KINDS)),
     check("subscribers_inactive_reason_check", oneOf(t.inactiveReason, SUBSCRIBER_INACTIVE_REASONS)),
   ],

@@ -1,0 +1,82 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { normaliseAddress } from "~/domain/status/inputs";
+import type { Db } from "~db/client.server";
+import { subscribers } from "~db/schema";
+import type { SubscriberInactiveReason, SubscriberKind } from "~db/schema/enums";
+import { stopSubscriber } from "./subscribers.server";
+
+/** Signals from the channels that an address no longer takes messages: bounces, complaints, SMS STOP. */
+
+const SOFT_BOUNCES_TO_INACTIVE = 3;
+
+/**
+ * A bounce or complaint reported by the email provider (or the SMS/webhook channel): a hard bounce or
+ * a spam complaint makes the address inactive at once, three soft bounces too. Returns how many
+ * subscribers it matched (0 for an unknown address; nothing is revealed to the caller beyond that).
+ */
+export async function recordBounce(
+  db: Db,
+  orgId: number,
+  input: { kind: SubscriberKind; address: string; type: "hard" | "soft" | "complaint" },
+  now = new Date(),
+): Promise<number> {
+  const address = normaliseAddress(input.kind, input.address);
+  if (!address) return 0;
+  const rows = await db
+    .select()
+    .from(subscribers)
+    .where(
+      and(eq(subscribers.orgId, orgId), eq(subscribers.kind, input.kind), eq(subscribers.address, address)),
+    );
+  for (const row of rows) {
+    const bounces = row.bounceCount + (input.type === "soft" ? 1 : 0);
+    const reason: SubscriberInactiveReason | null =
+      input.type === "complaint"
+        ? "complained"
+        : input.type === "hard" || bounces >= SOFT_BOUNCES_TO_INACTIVE
+          ? "bounced"
+          : null;
+    const change = { bounceCount: bounces, lastBounceAt: now, updatedAt: now };
+    if (reason && !row.inactiveAt)
+      await stopSubscriber(db, [row.id], { ...change, inactiveAt: now, inactiveReason: reason });
+    else await db.update(subscribers).set(change).where(eq(subscribers.id, row.id));
+  }
+  return rows.length;
+}
+
+const STOP_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"]);
+const START_WORDS = new Set(["START", "UNSTOP", "YES"]);
+
+/** An inbound SMS: STOP (and the other carrier opt-out words) deactivates the number; START resumes it. */
+export async function recordSmsReply(
+  db: Db,
+  orgId: number,
+  input: { from: string; body: string },
+  now = new Date(),
+): Promise<"stopped" | "started" | "ignored"> {
+  const phone = normaliseAddress("sms", input.from);
+  const word = input.body
+    .trim()
+    .toUpperCase()
+    .replace(/[^A-Z]/g, "");
+  if (!phone || (!STOP_WORDS.has(word) && !START_WORDS.has(word))) return "ignored";
+  const where = and(
+    eq(subscribers.orgId, orgId),
+    eq(subscribers.kind, "sms"),
+    eq(subscribers.address, phone),
+  );
+  const rows = await db.select({ id: subscribers.id }).from(subscribers).where(where);
+  if (STOP_WORDS.has(word)) {
+    await stopSubscriber(
+      db,
+      rows.map((r) => r.id),
+      { inactiveAt: now, inactiveReason: "sms_stop", updatedAt: now },
+    );
+    return "stopped";
+  }
+  await db
+    .update(subscribers)
+    .set({ inactiveAt: null, inactiveReason: null, updatedAt: now })
+    .where(and(where, eq(subscribers.inactiveReason, "sms_stop"), isNull(subscribers.unsubscribedAt)));
+  return "started";
+}
