@@ -4,13 +4,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { IncidentUpdates } from "~/components/status-page";
 import { t } from "~/locales";
 import { publicIncident, statusVersion } from "~/services/status-page.server";
+import { NotFoundError } from "~/utils/errors";
 import {
   cachedPageHeaders,
   publicCacheHeaders,
   throwIfNotModified,
   weakEtag,
 } from "~/utils/http-cache.server";
-import { NotFoundError } from "~/utils/errors";
 import { servicesOf } from "~/utils/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [

@@ -1,10 +1,14 @@
-import type { LinksFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, NavLink, Outlet, useRouteError } from "@remix-run/react";
 import { links as mapLinks } from "~/components/outage-map";
 import { t } from "~/locales";
+import { cachedPageHeaders } from "~/utils/http-cache.server";
 
 /** The public site's frame: skip link, landmarks, navigation and feeds, for every /status page. */
 export const links: LinksFunction = () => mapLinks();
+
+/** A page's 304 is answered by this boundary route: it passes the page's ETag and caching on. */
+export const headers: HeadersFunction = cachedPageHeaders;
 
 function Frame({ children }: { children: React.ReactNode }) {
   return (

@@ -147,6 +147,7 @@ async function maintenanceRows(db: Db, orgId: number, now: Date) {
       state: maintenanceWindows.state,
       startsAt: maintenanceWindows.startsAt,
       endsAt: maintenanceWindows.endsAt,
+      createdAt: maintenanceWindows.createdAt,
     })
     .from(maintenanceWindows)
     .where(
@@ -186,7 +187,11 @@ async function buildStatus(db: Db, orgId: number, now: Date) {
     open: open.map(incidentOut),
     maintenance: maintenance
       .filter((m) => m.state !== "completed")
-      .map((m) => ({ ...m, startsAt: m.startsAt.toISOString(), endsAt: m.endsAt.toISOString() })),
+      .map(({ createdAt: _, ...m }) => ({
+        ...m,
+        startsAt: m.startsAt.toISOString(),
+        endsAt: m.endsAt.toISOString(),
+      })),
     history: historyByDay(incidents, maintenance, now, HISTORY_DAYS),
   };
 }
@@ -239,7 +244,8 @@ export async function feedEntries(db: Db, orgId: number, now = new Date(), limit
       body: u.body,
       at: u.publishedAt,
     })),
-    ...maintenance.map((m) => ({ type: "maintenance" as const, ...m, at: m.startsAt })),
+    // A maintenance notice is news when it is announced, not when the work starts.
+    ...maintenance.map((m) => ({ type: "maintenance" as const, ...m, at: m.createdAt })),
   ];
   entries.sort((a, b) => b.at.getTime() - a.at.getTime());
   return { org, entries: entries.slice(0, limit) };
