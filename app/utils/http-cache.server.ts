@@ -55,3 +55,10 @@ export function cachedPageHeaders({
 }): Headers {
   return errorHeaders?.get("ETag") ? errorHeaders : loaderHeaders;
 }
+
+/** Route `headers` export for public forms: an action's headers (Retry-After on a 429) reach the page. */
+export function formPageHeaders({ actionHeaders }: { actionHeaders: Headers }): Headers {
+  const out = new Headers({ "Cache-Control": "no-store" });
+  actionHeaders.forEach((value, key) => out.set(key, value));
+  return out;
+}
