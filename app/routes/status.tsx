@@ -60,8 +60,7 @@ export function ErrorBoundary() {
         : t("report.unavailable");
   return (
     <Frame>
-      <h1>{status === 404 ? t("incident.notFound") : message}</h1>
-      {status === 404 && message !== t("incident.notFound") ? <p>{message}</p> : null}
+      <h1 data-status={status}>{message}</h1>
       <p>
         <Link to="/status">{t("incident.back")}</Link>
       </p>

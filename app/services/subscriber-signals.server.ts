@@ -1,7 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { normaliseAddress } from "~/domain/status/inputs";
+import type { SecretBox } from "~/utils/crypto.server";
 import type { Db } from "~db/client.server";
-import { subscribers } from "~db/schema";
+import { channels, subscribers } from "~db/schema";
 import type { SubscriberInactiveReason, SubscriberKind } from "~db/schema/enums";
 import { stopSubscriber } from "./subscribers.server";
 
@@ -79,4 +80,24 @@ export async function recordSmsReply(
     .set({ inactiveAt: null, inactiveReason: null, updatedAt: now })
     .where(and(where, eq(subscribers.inactiveReason, "sms_stop"), isNull(subscribers.unsubscribedAt)));
   return "started";
+}
+
+/**
+ * The auth token of the organisation's enabled SMS channel (Twilio), which signs inbound SMS webhooks.
+ * Read from the channel's encrypted credentials (`authToken`); null when there is none.
+ */
+export async function smsWebhookKey(db: Db, secretBox: SecretBox, orgId: number): Promise<string | null> {
+  const [row] = await db
+    .select({ credentialsEnc: channels.credentialsEnc })
+    .from(channels)
+    .where(and(eq(channels.orgId, orgId), eq(channels.kind, "sms"), eq(channels.enabled, true)))
+    .orderBy(channels.id)
+    .limit(1);
+  if (!row?.credentialsEnc) return null;
+  try {
+    const credentials = JSON.parse(secretBox.open(row.credentialsEnc)) as { authToken?: unknown };
+    return typeof credentials.authToken === "string" && credentials.authToken ? credentials.authToken : null;
+  } catch {
+    return null;
+  }
 }

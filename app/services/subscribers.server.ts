@@ -362,3 +362,21 @@ export async function unsubscribe(
   if (!row.unsubscribedAt) await stopSubscriber(ctx.db, [row.id], { unsubscribedAt: now, updatedAt: now });
   return { ...view(row), status: "unsubscribed" };
 }
+
+/** What the subscribe and management forms offer: kinds with a channel, regions, components. */
+export async function subscribeOptions(db: Db, orgId: number) {
+  const [kinds, regionList, componentList] = await Promise.all([
+    availableKinds(db, orgId),
+    db
+      .select({ code: regions.code, name: regions.name })
+      .from(regions)
+      .where(eq(regions.orgId, orgId))
+      .orderBy(regions.name),
+    db
+      .select({ id: components.id, name: components.name })
+      .from(components)
+      .where(eq(components.orgId, orgId))
+      .orderBy(components.position, components.name),
+  ]);
+  return { kinds, regions: regionList, components: componentList };
+}
