@@ -5,11 +5,14 @@ import { requirePermission } from "~/utils/auth.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requirePermission(request, context, "console.read");
-  return { canManageSources: can(user.role, "source.manage") };
+  return {
+    canManageSources: can(user.role, "source.manage"),
+    canManageMaintenance: can(user.role, "maintenance.manage"),
+  };
 }
 
 export default function SettingsLayout() {
-  const { canManageSources } = useLoaderData<typeof loader>();
+  const { canManageSources, canManageMaintenance } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Settings</h1>
@@ -19,6 +22,7 @@ export default function SettingsLayout() {
         </NavLink>
         {canManageSources ? <NavLink to="/settings/sources">Sources</NavLink> : null}
         <NavLink to="/settings/taxonomy">Topics</NavLink>
+        {canManageMaintenance ? <NavLink to="/settings/maintenance">Maintenance</NavLink> : null}
       </nav>
       <Outlet />
     </>
