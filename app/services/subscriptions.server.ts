@@ -27,14 +27,18 @@ export interface SubscriberLinks {
   publicUrl: string;
 }
 
-let configured: SubscriberLinks | null = null;
+// Kept on globalThis under a registered symbol: the server's own modules and the Remix build's bundled
+// copy of this module are two instances in one process, and both must see the configuration.
+const KEY = Symbol.for("clarion.subscriberLinks");
+const registry = globalThis as unknown as Record<symbol, SubscriberLinks | undefined>;
 
 /** Called by every process that queues subscriber messages (the web server, a separate worker). */
 export function configureSubscriberLinks(links: SubscriberLinks): void {
-  configured = { secret: links.secret, publicUrl: links.publicUrl.replace(/\/$/, "") };
+  registry[KEY] = { secret: links.secret, publicUrl: links.publicUrl.replace(/\/$/, "") };
 }
 
 export function subscriberLinks(): SubscriberLinks {
+  const configured = registry[KEY];
   if (!configured)
     throw new Error("Subscriber links are not configured: call configureSubscriberLinks() at start");
   return configured;
