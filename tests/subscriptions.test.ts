@@ -20,14 +20,7 @@ import {
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from "~/utils/errors";
 import { deliveries, maintenanceWindows, subscribers } from "~db/schema";
 import { freshDatabase, type TestDatabase } from "./support/db";
-import {
-  addChannels,
-  addComponent,
-  addUpdate,
-  LINKS,
-  openIncident,
-  subscriberDeliveries,
-} from "./support/status";
+import { addChannels, addComponent, addUpdate, LINKS, openIncident } from "./support/status";
 
 let t: TestDatabase;
 let ctx: PublicContext;

@@ -59,6 +59,6 @@ export function cachedPageHeaders({
 /** Route `headers` export for public forms: an action's headers (Retry-After on a 429) reach the page. */
 export function formPageHeaders({ actionHeaders }: { actionHeaders: Headers }): Headers {
   const out = new Headers({ "Cache-Control": "no-store" });
-  actionHeaders.forEach((value, key) => out.set(key, value));
+  for (const [key, value] of actionHeaders) out.set(key, value);
   return out;
 }
