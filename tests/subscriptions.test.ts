@@ -224,6 +224,22 @@ describe("management and unsubscribe", () => {
     expect((await updateChoices(ctx, manage, {})).status).toBe("active");
   });
 
+  it("an address that unsubscribed and subscribes again is pending until it confirms again", async () => {
+    await subscribe(ctx, { kind: "email", address: "again@example.com" }, meta());
+    let token = /confirm\?token=([\w-]+)/.exec(
+      ((await lastMessage("again@example.com")).payload as { text: string }).text,
+    )![1];
+    const manage = await confirmByToken(ctx, token);
+    await unsubscribe(ctx, manage);
+    await subscribe(ctx, { kind: "email", address: "again@example.com" }, meta());
+    const message = await lastMessage("again@example.com");
+    expect(message.key).toMatch(/:confirm:/);
+    expect((await getSubscription(ctx, manage)).status).toBe("pending");
+    token = /confirm\?token=([\w-]+)/.exec((message.payload as { text: string }).text)![1];
+    expect(await confirmByToken(ctx, token)).toBe(manage);
+    expect((await getSubscription(ctx, manage)).status).toBe("active");
+  });
+
   it("an unknown or malformed token is not found", async () => {
     await expect(getSubscription(ctx, "x".repeat(43))).rejects.toThrow(NotFoundError);
     await expect(getSubscription(ctx, "../../etc")).rejects.toThrow(NotFoundError);

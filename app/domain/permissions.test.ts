@@ -13,6 +13,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     "reply.send",
     "update.draft",
     "update.publish",
+    "maintenance.manage",
   ],
   comms: ["console.read", "reply.send", "update.draft", "update.publish"],
   approver: ["console.read", "update.approve"],

@@ -13,8 +13,11 @@ const bounceSchema = z.object({
 });
 const bodySchema = z.union([bounceSchema, z.array(bounceSchema).max(1000)]);
 
-export async function loader() {
-  return methodNotAllowed("POST");
+export async function loader({ request, context }: ActionFunctionArgs) {
+  return handleApi(request, async () => {
+    await requireApiToken(request, context);
+    return methodNotAllowed("POST");
+  });
 }
 
 /**

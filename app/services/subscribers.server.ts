@@ -187,6 +187,9 @@ export async function subscribe(
         confirmCodeHash: codeHash(ctx.links, row.id, code),
         confirmAttempts: 0,
         confirmSentAt: now,
+        // An address that had unsubscribed is pending again: the confirmation must reach it (the delivery
+        // worker drops messages to unsubscribed addresses), and nothing else will until it confirms.
+        ...(row.unsubscribedAt ? { unsubscribedAt: null, confirmedAt: null } : {}),
         updatedAt: now,
       })
       .where(eq(subscribers.id, row.id))
