@@ -12,6 +12,10 @@ export interface AppServices {
   orgId: number;
   /** This process's live event fan-out (LISTEN/NOTIFY, or polling). */
   events: EventHub;
+  /** The console's public address (CLARION_PUBLIC_URL, else where it listens): links in messages. */
+  publicUrl(): string;
+  /** Wake this process's delivery worker now (after an approval or a resend). */
+  kickDelivery(): void;
 }
 
 declare module "@remix-run/node" {

@@ -32,6 +32,7 @@ ALTER TABLE "status_updates" ADD COLUMN "title" text DEFAULT '' NOT NULL;--> sta
 ALTER TABLE "status_updates" ADD COLUMN "template_id" integer;--> statement-breakpoint
 ALTER TABLE "status_updates" ADD COLUMN "regions" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
 ALTER TABLE "status_updates" ADD COLUMN "incident_state" text;--> statement-breakpoint
+ALTER TABLE "status_updates" ADD COLUMN "eta" text;--> statement-breakpoint
 ALTER TABLE "status_updates" ADD COLUMN "next_update_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "status_updates" ADD COLUMN "scheduled_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "templates" ADD COLUMN "topic_slug" text;--> statement-breakpoint

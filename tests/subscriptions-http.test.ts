@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { twilioSignature } from "~/domain/status/twilio";
+import { twilioSignature } from "~/channels/twilio-inbound.server";
 import type { RunningServer } from "~/server/http";
 import { createApiToken } from "~/services/tokens.server";
 import { SecretBox } from "~/utils/crypto.server";

@@ -302,14 +302,14 @@ describe("bounces and SMS STOP", () => {
       .from(subscribers)
       .where(eq(subscribers.address, "+14155550100"));
     const manage = subscriberToken(LINKS.secret, row.id, row.createdAt);
-    expect(
-      await recordSmsReply(t.database.db, t.org.id, { from: "+14155550100", body: "When is power back?" }),
-    ).toBe("ignored");
-    expect(await recordSmsReply(t.database.db, t.org.id, { from: "+14155550100", body: " Stop " })).toBe(
+    expect(await recordSmsReply(t.database.db, t.org.id, { from: "+14155550100", keyword: null })).toBe(
+      "ignored",
+    );
+    expect(await recordSmsReply(t.database.db, t.org.id, { from: "+14155550100", keyword: "stop" })).toBe(
       "stopped",
     );
     expect((await getSubscription(ctx, manage)).status).toBe("inactive");
-    expect(await recordSmsReply(t.database.db, t.org.id, { from: "+14155550100", body: "START" })).toBe(
+    expect(await recordSmsReply(t.database.db, t.org.id, { from: "+14155550100", keyword: "start" })).toBe(
       "started",
     );
     expect((await getSubscription(ctx, manage)).status).toBe("active");

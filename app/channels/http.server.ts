@@ -26,7 +26,16 @@ export interface HttpCall {
 
 export type HttpResult =
   | { ok: true; status: number; headers: Headers; body: unknown; text: string }
-  | { ok: false; outcome: Exclude<SendOutcome, { outcome: "sent" }> };
+  | {
+      ok: false;
+      outcome: Exclude<SendOutcome, { outcome: "sent" }>;
+      /**
+       * What the remote answered, when it answered: for providers whose error body says more than the
+       * status (Facebook rate limits arrive as 400 with a code; Bluesky's ExpiredToken is a 400 that a
+       * session refresh fixes; an existing record key is a 500 the adapter settles by reading it).
+       */
+      response?: { status: number; headers: Headers; body: unknown };
+    };
 
 export interface HttpOptions {
   fetch: typeof fetch;
@@ -39,6 +48,8 @@ export interface HttpOptions {
   describeError?: (status: number, body: unknown, text: string) => string | null;
   /** Provider-specific rate-limit reset (e.g. X's x-rate-limit-reset), as a delay in ms. */
   rateLimitDelayMs?: (headers: Headers) => number | null;
+  /** Statuses besides 429 that the provider answers when rate limiting (Statuspage still sends 420). */
+  rateLimitStatuses?: number[];
 }
 
 /** Call the remote; a 2xx comes back with its parsed body, anything else as a classified outcome. */
@@ -74,7 +85,11 @@ export async function callRemote(call: HttpCall, options: HttpOptions): Promise<
   const parsed = parseBody(text);
   if (response.ok)
     return { ok: true, status: response.status, headers: response.headers, body: parsed, text };
-  return { ok: false, outcome: classifyStatus(response.status, response.headers, parsed, text, options) };
+  return {
+    ok: false,
+    outcome: classifyStatus(response.status, response.headers, parsed, text, options),
+    response: { status: response.status, headers: response.headers, body: parsed },
+  };
 }
 
 function parseBody(text: string): unknown {
@@ -113,17 +128,18 @@ export function classifyStatus(
   headers: Headers,
   body: unknown,
   text: string,
-  options: Pick<HttpOptions, "describeError" | "rateLimitDelayMs">,
+  options: Pick<HttpOptions, "describeError" | "rateLimitDelayMs" | "rateLimitStatuses">,
 ): Exclude<SendOutcome, { outcome: "sent" }> {
   const remoteReason = options.describeError?.(status, body, text) ?? genericReason(body, text);
-  if (status === 429 || status === 408 || status >= 500) {
+  const rateLimited = status === 429 || (options.rateLimitStatuses?.includes(status) ?? false);
+  if (rateLimited || status === 408 || status >= 500) {
     const retryAfterMs = retryAfter(headers) ?? options.rateLimitDelayMs?.(headers) ?? undefined;
     return {
       outcome: "retry",
-      reason: `${status === 429 ? "Rate limited" : `The remote answered ${status}`}${remoteReason ? `: ${remoteReason}` : ""}`,
+      reason: `${rateLimited ? "Rate limited" : `The remote answered ${status}`}${remoteReason ? `: ${remoteReason}` : ""}`,
       retryAfterMs,
       httpStatus: status,
-      channelWide: status === 429,
+      channelWide: rateLimited,
     };
   }
   if (status === 401 || status === 403) {

@@ -14,9 +14,10 @@ const EXPECTED: Record<Role, Permission[]> = {
     "update.draft",
     "update.publish",
     "maintenance.manage",
+    "publishing.pause",
   ],
   comms: ["console.read", "reply.send", "update.draft", "update.publish"],
-  approver: ["console.read", "update.approve"],
+  approver: ["console.read", "update.approve", "publishing.pause"],
   support: ["console.read", "spike.triage", "complaint.import", "reply.send", "taxonomy.manage"],
   viewer: ["console.read"],
 };

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "update.draft": ["admin", "commander", "comms"],
   "update.approve": ["admin", "approver"],
   "update.publish": ["admin", "commander", "comms"],
+  /** The crisis kill switch: stop every queued and scheduled post at once, and release it. */
+  "publishing.pause": ["admin", "commander", "approver"],
   "taxonomy.manage": ["admin", "support"],
   "source.manage": ["admin"],
   "channel.manage": ["admin"],

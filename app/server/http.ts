@@ -7,6 +7,7 @@ import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import morgan from "morgan";
 import type { AppServices } from "~/context";
+import { type RunningWorker, startDeliveryWorker } from "~/services/delivery-worker.server";
 import { EventHub } from "~/services/event-hub.server";
 import { formatDemoCredentials, type Started, startDatabase } from "~/services/startup.server";
 import { configureSubscriberLinks } from "~/services/subscriptions.server";
@@ -41,6 +42,11 @@ export interface ServerOptions {
   database?: Database;
   /** Run the background loops (demo feed, term counts, housekeeping). On by default. */
   workers?: boolean;
+  /** Run a delivery worker in this process (publishing). Defaults to `workers`. */
+  deliveryWorker?: boolean;
+  /** Tests: how the delivery worker reaches remotes (default: global fetch) and its timeout. */
+  deliveryFetch?: typeof fetch;
+  deliveryTimeoutMs?: number;
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -80,6 +86,13 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
   let closed = false;
   let started: Started | null = null;
   let workers: Workers | null = null;
+  let deliveryWorker: RunningWorker | null = null;
+  // Links in outbound messages need the address we listen on: known once listening.
+  let url = "";
+  let listening: () => void = () => {};
+  const listened = new Promise<void>((r) => {
+    listening = r;
+  });
   let hub: EventHub | null = null;
 
   // Subscriber messages carry links built from the app secret and the public address (refined after
@@ -111,10 +124,21 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
           secretBox,
           orgId: started.org.id,
           events,
+          publicUrl,
+          kickDelivery: () => deliveryWorker?.kick(),
         };
         unavailableReason = null;
         log.info("database ready", { driver: started.database.driver, location: started.database.location });
         if (started.demo) options.onDemoSeeded?.(formatDemoCredentials(started.demo, publicUrl()));
+        await listened;
+        if (options.deliveryWorker ?? options.workers !== false) {
+          deliveryWorker = await startDeliveryWorker(started.database, {
+            box: secretBox,
+            publicUrl: publicUrl(),
+            fetch: options.deliveryFetch,
+            timeoutMs: options.deliveryTimeoutMs,
+          });
+        }
         if (options.workers !== false) {
           workers = startWorkers(
             services,
@@ -171,7 +195,8 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? env.PORT);
-  const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+  url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+  listening();
   function publicUrl() {
     return env.CLARION_PUBLIC_URL?.replace(/\/$/, "") ?? url;
   }
@@ -184,6 +209,7 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
     async close() {
       closed = true;
       await (workers as Workers | null)?.stop();
+      await (deliveryWorker as RunningWorker | null)?.stop();
       await (hub as EventHub | null)?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();

@@ -1,8 +1,9 @@
 import { asc, eq, sql } from "drizzle-orm";
+import { DEFAULT_TEMPLATES } from "~/domain/templates";
 import type { Db } from "~db/client.server";
 import { DEFAULT_TAXONOMY } from "~db/reference/taxonomy";
 import { usStateRegions } from "~db/reference/us-regions";
-import { organisations, regions, topics } from "~db/schema";
+import { channels, organisations, regions, templates, topics } from "~db/schema";
 
 export interface Organisation {
   id: number;
@@ -48,6 +49,26 @@ export async function ensureBaseline(db: Db, options: { orgName?: string } = {})
           keywords: t.keywords,
           severityHint: t.severityHint ?? null,
           position,
+        })),
+      );
+    }
+    // The public status page is always a channel; the default update texts are offered once.
+    await tx
+      .insert(channels)
+      .values({ orgId: org.id, kind: "status_page", name: "Status page", config: {} })
+      .onConflictDoNothing();
+    const [{ count: templateCount }] = await tx
+      .select({ count: sql<number>`count(*)::int` })
+      .from(templates)
+      .where(eq(templates.orgId, org.id));
+    if (templateCount === 0) {
+      await tx.insert(templates).values(
+        DEFAULT_TEMPLATES.map((t) => ({
+          orgId: org.id,
+          name: t.name,
+          kind: t.kind,
+          topicSlug: t.topic,
+          body: t.body,
         })),
       );
     }

@@ -62,8 +62,9 @@ async function publishedUpdates(db: Db, orgId: number, now: Date, incidentId?: n
       incidentId: statusUpdates.incidentId,
       number: statusUpdates.number,
       kind: statusUpdates.kind,
-      title: statusUpdates.title,
-      body: statusUpdates.body,
+      // The text as published (placeholders filled at publication), else as approved.
+      title: sql<string>`coalesce(${statusUpdates.publishedTitle}, ${statusUpdates.title})`,
+      body: sql<string>`coalesce(${statusUpdates.publishedBody}, ${statusUpdates.body})`,
       incidentState: statusUpdates.incidentState,
       regions: statusUpdates.regions,
       componentStatuses: statusUpdates.componentStatuses,

@@ -45,29 +45,25 @@ export async function recordBounce(
   return rows.length;
 }
 
-const STOP_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"]);
-const START_WORDS = new Set(["START", "UNSTOP", "YES"]);
-
-/** An inbound SMS: STOP (and the other carrier opt-out words) deactivates the number; START resumes it. */
+/**
+ * An inbound SMS, already read by `parseTwilioInbound`: a STOP (or another carrier opt-out word) makes the
+ * number inactive, START resumes it; anything else is ignored here.
+ */
 export async function recordSmsReply(
   db: Db,
   orgId: number,
-  input: { from: string; body: string },
+  input: { from: string; keyword: "stop" | "start" | "help" | null },
   now = new Date(),
 ): Promise<"stopped" | "started" | "ignored"> {
   const phone = normaliseAddress("sms", input.from);
-  const word = input.body
-    .trim()
-    .toUpperCase()
-    .replace(/[^A-Z]/g, "");
-  if (!phone || (!STOP_WORDS.has(word) && !START_WORDS.has(word))) return "ignored";
+  if (!phone || (input.keyword !== "stop" && input.keyword !== "start")) return "ignored";
   const where = and(
     eq(subscribers.orgId, orgId),
     eq(subscribers.kind, "sms"),
     eq(subscribers.address, phone),
   );
   const rows = await db.select({ id: subscribers.id }).from(subscribers).where(where);
-  if (STOP_WORDS.has(word)) {
+  if (input.keyword === "stop") {
     await stopSubscriber(
       db,
       rows.map((r) => r.id),

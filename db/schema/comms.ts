@@ -60,6 +60,8 @@ export const statusUpdates = pgTable(
     incidentState: text().$type<(typeof INCIDENT_STATES)[number]>(),
     /** Component id → status to show on the status page once published. */
     componentStatuses: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** Free text for `{eta}`: when service is expected back ("by 6 PM", "within 4 hours"). */
+    eta: text(),
     /** Promise made in the update: "next update within N minutes". */
     nextUpdateMinutes: integer(),
     /** The promised time of the next update, fixed when the update is published. */
@@ -76,6 +78,9 @@ export const statusUpdates = pgTable(
     reviewNote: text(),
     publishedByUserId: integer().references(() => users.id, { onDelete: "set null" }),
     publishedAt: timestamp({ withTimezone: true }),
+    /** The headline and text as published, placeholders filled (what the status page and feeds show). */
+    publishedTitle: text(),
+    publishedBody: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
