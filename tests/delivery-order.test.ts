@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveChannel } from "~/services/channels.server";
 import { deliverDue } from "~/services/delivery-worker.server";
 import { createIncident } from "~/services/incidents.server";
+import { configureSubscriberLinks } from "~/services/subscriptions.server";
 import { approveUpdate, createUpdate, submitUpdate } from "~/services/updates.server";
 import { SecretBox } from "~/utils/crypto.server";
 import { channels, deliveries } from "~db/schema";
@@ -24,6 +25,7 @@ let approver: { kind: "user"; userId: number; role: "approver" };
 let incidentId: number;
 
 beforeAll(async () => {
+  configureSubscriberLinks({ secret: "s".repeat(40), publicUrl: PUBLIC_URL });
   t = await freshDatabase();
   mastodon = await FakeMastodon.start();
   comms = { kind: "user", userId: (await createUser(t, "comms")).id, role: "comms" };

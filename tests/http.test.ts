@@ -221,7 +221,7 @@ describe("permissions and request safety", () => {
   it("serves the public status page without sign-in", async () => {
     const res = await fetch(`${server.url}/status`);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("No incidents have been reported");
+    expect(await res.text()).toContain("All systems operational");
   });
 
   it("answers unknown pages with 404", async () => {

@@ -1,8 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverDue } from "~/services/delivery-worker.server";
 import { createIncident } from "~/services/incidents.server";
 import { sendReplies } from "~/services/replies.server";
+import { configureSubscriberLinks } from "~/services/subscriptions.server";
 import {
   approveUpdate,
   createUpdate,
@@ -29,6 +30,7 @@ import {
   incidents,
   replies,
   statusUpdates,
+  subscribers,
   updateComments,
 } from "~db/schema";
 import { freshDatabase, type TestDatabase } from "./support/db";
@@ -56,6 +58,7 @@ const draft = (over: Record<string, unknown> = {}): UpdateInput => ({
 });
 
 beforeAll(async () => {
+  configureSubscriberLinks({ secret: "s".repeat(40), publicUrl: PUBLIC_URL });
   t = await freshDatabase();
   comms = person(await createUser(t, "comms"));
   approver = person(await createUser(t, "approver"));
@@ -273,6 +276,57 @@ describe("approval publishes through the outbox", () => {
     const after = await t.database.db.select().from(deliveries).where(eq(deliveries.updateId, u.id));
     expect(after.every((d) => d.state === "cancelled")).toBe(true);
     await expect(withdrawUpdate(t.database.db, t.org.id, u.id, comms)).rejects.toThrow(ConflictError);
+  });
+});
+
+describe("subscribers", () => {
+  it("queues a published update for the confirmed subscribers of its regions only, once", async () => {
+    const [mail] = await t.database.db
+      .insert(channels)
+      .values({ orgId: t.org.id, kind: "email", name: "Subscriber mail", config: {} })
+      .returning();
+    const subscriber = (address: string, regions: string[], confirmed = true) => ({
+      orgId: t.org.id,
+      kind: "email" as const,
+      address,
+      regions,
+      confirmedAt: confirmed ? new Date() : null,
+      unsubscribeTokenHash: `hash-${address}`,
+    });
+    const rows = await t.database.db
+      .insert(subscribers)
+      .values([
+        subscriber("ca@example.com", ["CA"]),
+        subscriber("tx@example.com", ["TX"]),
+        subscriber("everything@example.com", []),
+        subscriber("unconfirmed@example.com", ["CA"], false),
+      ])
+      .returning();
+    const u = await reviewed({ body: "Crews are restoring power in {regions}." });
+    await approveUpdate(t.database.db, t.org.id, u.id, { version: u.version }, approver, {
+      publicUrl: PUBLIC_URL,
+    });
+    const queued = await t.database.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.updateId, u.id), isNotNull(deliveries.subscriberId)));
+    const byId = new Map(rows.map((r) => [r.id, r.address]));
+    expect(queued.map((d) => byId.get(d.subscriberId!)).sort()).toEqual([
+      "ca@example.com",
+      "everything@example.com",
+    ]);
+    expect(
+      queued.every(
+        (d) => d.channelId === mail.id && d.idempotencyKey.startsWith(`update:${u.id}:subscriber:`),
+      ),
+    ).toBe(true);
+    expect(JSON.stringify(queued[0].payload)).toContain("California and Nevada");
+    // Publishing again (another process, a retry) queues nobody twice.
+    expect(await publishDueUpdates(t.database.db, { publicUrl: PUBLIC_URL, updateId: u.id })).toBe(0);
+    await t.database.db.update(channels).set({ enabled: false }).where(eq(channels.id, mail.id));
+    await t.database.db
+      .delete(deliveries)
+      .where(and(eq(deliveries.updateId, u.id), isNotNull(deliveries.subscriberId)));
   });
 });
 

@@ -134,7 +134,13 @@ function classify(error: unknown): Failure {
         outcome: "failed",
         reason: `The mail server refused the session${cause.command === "STARTTLS" ? " upgrade to TLS (STARTTLS)" : ""}: ${reply}. Check the SMTP settings.`,
       };
-    if (permanent) return { outcome: "failed", reason: `The mail server refused the message: ${reply}.` };
+    if (permanent)
+      return {
+        outcome: "failed",
+        reason: `The mail server refused the message: ${reply}.`,
+        // 550/551/553 at RCPT: this mailbox does not exist or refuses us (a hard bounce).
+        recipientRejected: cause.command === "RCPT TO" || [550, 551, 553].includes(code),
+      };
     return {
       outcome: "retry",
       reason: `The mail server deferred the message: ${reply}. Nothing was delivered.`,
@@ -216,7 +222,7 @@ async function deliver(ctx: Ctx, mail: Mail, beforeDispatch: () => Promise<void>
     );
     session.quit();
     if (info.accepted.length === 0)
-      return { outcome: "failed", reason: "The mail server accepted no recipient." };
+      return { outcome: "failed", reason: "The mail server accepted no recipient.", recipientRejected: true };
     return { outcome: "sent", remoteId: mail.messageId, remoteUrl: null };
   } catch (error) {
     conn?.close();

@@ -114,7 +114,13 @@ async function sendOne(
     },
     options(ctx, beforeDispatch),
   );
-  if (!result.ok) return result.outcome;
+  if (!result.ok) {
+    const error = result.response?.body as TwilioError | null | undefined;
+    // Opted out, not a valid number, cannot receive SMS: this recipient will never take a message.
+    if (result.outcome.outcome === "failed" && [21610, 21211, 21614].includes(error?.code ?? 0))
+      return { ...result.outcome, recipientRejected: true };
+    return result.outcome;
+  }
   const sid = (result.body as { sid?: unknown } | null)?.sid;
   if (typeof sid !== "string")
     return {

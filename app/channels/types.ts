@@ -23,7 +23,13 @@ export type SendOutcome =
       /** The limit is the channel's (an account-wide 429), so hold its other deliveries too. */
       channelWide?: boolean;
     }
-  | { outcome: "failed"; reason: string; httpStatus?: number }
+  | {
+      outcome: "failed";
+      reason: string;
+      httpStatus?: number;
+      /** The remote refused this recipient for good (a hard bounce, an opted-out number). */
+      recipientRejected?: boolean;
+    }
   | { outcome: "unknown"; reason: string; httpStatus?: number };
 
 /** Opaque remote ids this channel returned for the incident's earlier posts, to thread under. */

@@ -13,6 +13,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     "reply.send",
     "update.draft",
     "update.publish",
+    "maintenance.manage",
     "publishing.pause",
   ],
   comms: ["console.read", "reply.send", "update.draft", "update.publish"],

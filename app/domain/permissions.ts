@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   "taxonomy.manage": ["admin", "support"],
   "source.manage": ["admin"],
   "channel.manage": ["admin"],
+  "maintenance.manage": ["admin", "commander"],
   "user.manage": ["admin"],
   "token.manage": ["admin"],
   "audit.read": ["admin"],

@@ -7,13 +7,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requirePermission(request, context, "console.read");
   return {
     canManageSources: can(user.role, "source.manage"),
+    canManageMaintenance: can(user.role, "maintenance.manage"),
     canManageChannels: can(user.role, "channel.manage"),
     canSeeTemplates: can(user.role, "update.draft") || can(user.role, "user.manage"),
   };
 }
 
 export default function SettingsLayout() {
-  const { canManageSources, canManageChannels, canSeeTemplates } = useLoaderData<typeof loader>();
+  const { canManageSources, canManageChannels, canSeeTemplates, canManageMaintenance } =
+    useLoaderData<typeof loader>();
   return (
     <>
       <h1>Settings</h1>
@@ -23,6 +25,7 @@ export default function SettingsLayout() {
         </NavLink>
         {canManageSources ? <NavLink to="/settings/sources">Sources</NavLink> : null}
         <NavLink to="/settings/taxonomy">Topics</NavLink>
+        {canManageMaintenance ? <NavLink to="/settings/maintenance">Maintenance</NavLink> : null}
         {canManageChannels ? <NavLink to="/settings/channels">Channels</NavLink> : null}
         {canSeeTemplates ? <NavLink to="/settings/templates">Templates &amp; approval</NavLink> : null}
       </nav>

@@ -10,6 +10,7 @@ import type { AppServices } from "~/context";
 import { type RunningWorker, startDeliveryWorker } from "~/services/delivery-worker.server";
 import { EventHub } from "~/services/event-hub.server";
 import { formatDemoCredentials, type Started, startDatabase } from "~/services/startup.server";
+import { configureSubscriberLinks } from "~/services/subscriptions.server";
 import { appSecret } from "~/utils/app-secret.server";
 import { SecretBox } from "~/utils/crypto.server";
 import type { Env } from "~/utils/env.server";
@@ -94,8 +95,15 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
   });
   let hub: EventHub | null = null;
 
+  // Subscriber messages carry links built from the app secret and the public address (refined after
+  // listen, when the port is known).
+  const secret = appSecret(env);
+  configureSubscriberLinks({
+    secret,
+    publicUrl: env.CLARION_PUBLIC_URL ?? `http://localhost:${options.port ?? env.PORT}`,
+  });
   const ready = (async () => {
-    const secretBox = new SecretBox(appSecret(env));
+    const secretBox = new SecretBox(secret);
     for (;;) {
       try {
         started = await startDatabase(env, {
@@ -192,6 +200,7 @@ export async function startHttpServer(options: ServerOptions): Promise<RunningSe
   function publicUrl() {
     return env.CLARION_PUBLIC_URL?.replace(/\/$/, "") ?? url;
   }
+  configureSubscriberLinks({ secret, publicUrl: publicUrl() });
 
   return {
     server,

@@ -1,5 +1,6 @@
 import { startDeliveryWorker } from "~/services/delivery-worker.server";
 import { startDatabase } from "~/services/startup.server";
+import { configureSubscriberLinks } from "~/services/subscriptions.server";
 import { appSecret } from "~/utils/app-secret.server";
 import { SecretBox } from "~/utils/crypto.server";
 import { EnvError, parseEnv } from "~/utils/env.server";
@@ -23,6 +24,8 @@ async function main() {
   configureLog(env);
   const started = await startDatabase(env, { seedDemoIfEmpty: false });
   const publicUrl = env.CLARION_PUBLIC_URL?.replace(/\/$/, "") ?? `http://localhost:${env.PORT}`;
+  // Publishing an update queues its subscriber notifications, whose links need the secret and address.
+  configureSubscriberLinks({ secret: appSecret(env), publicUrl });
   const worker = await startDeliveryWorker(started.database, {
     box: new SecretBox(appSecret(env)),
     publicUrl,

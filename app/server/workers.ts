@@ -7,6 +7,7 @@ import { publishIntake } from "~/services/enrichment.server";
 import { publishEvent } from "~/services/events.server";
 import { followLinkedClusters, stampIncidentComplaints } from "~/services/incidents.server";
 import { withJobLock } from "~/services/jobs.server";
+import { runMaintenance } from "~/services/maintenance.server";
 import { pruneRateLimits } from "~/services/rate-limit.server";
 import { pruneWebhookReceipts } from "~/services/sources.server";
 import { countTerms } from "~/services/terms.server";
@@ -123,6 +124,15 @@ export function defaultLoops(services: AppServices, options: { demoFeed: boolean
             kind: "complaints",
           });
         }
+      },
+    },
+    {
+      // Notifies subscribers before maintenance starts, opens and completes maintenance windows.
+      name: "maintenance",
+      everyMs: 30_000,
+      run: async () => {
+        const turn = await runMaintenance(db, orgId);
+        if (turn.notified + turn.opened + turn.completed > 0) log.info("maintenance", turn);
       },
     },
     {

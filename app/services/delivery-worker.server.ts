@@ -16,6 +16,7 @@ import {
   recordPart,
   settleDelivery,
 } from "./outbox.server";
+import { recordBounce } from "./subscriber-signals.server";
 import { publishDueUpdates } from "./updates.server";
 
 /**
@@ -143,7 +144,19 @@ async function deliverOne(
       outcome =
         dispatched && !adapter.idempotent ? { outcome: "unknown", reason } : { outcome: "retry", reason };
     }
-    return settle(outcome);
+    const state = await settle(outcome);
+    if (
+      outcome.outcome === "failed" &&
+      outcome.recipientRejected &&
+      delivery.subscriberId &&
+      target.recipient
+    ) {
+      // A hard bounce or an opted-out number: the subscriber stops getting messages (and is told why on
+      // the management page), rather than bouncing on every update.
+      const kind = target.channel.kind === "sms" ? "sms" : target.channel.kind === "email" ? "email" : null;
+      if (kind) await recordBounce(db, delivery.orgId, { kind, address: target.recipient, type: "hard" });
+    }
+    return state;
   } catch (error) {
     if (error instanceof LeaseLost) {
       log.warn(`delivery ${delivery.id}: lease lost before sending; left to the worker that owns it`);

@@ -20,6 +20,11 @@ export interface IntakeItem {
   index?: number;
   value?: unknown;
   error?: string;
+  /**
+   * A topic the sender chose (the report form's problem type), already checked against the taxonomy by
+   * trusted server code: it replaces the classifier's. Readers of bodies and files never set it.
+   */
+  topic?: string;
 }
 
 export interface ImportError {
@@ -161,7 +166,12 @@ export async function ingest(
       }
       seenInBatch.add(key);
     }
-    batch.push({ record, raw: value as Record<string, unknown>, enrichment: ctx.enricher.enrich(record) });
+    const enrichment = ctx.enricher.enrich(record);
+    if (item.topic) {
+      enrichment.topicSlug = item.topic;
+      enrichment.topicScore = 1;
+    }
+    batch.push({ record, raw: value as Record<string, unknown>, enrichment });
     if (batch.length >= batchSize) await flush();
   }
   await flush();

@@ -1,4 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
+import { RateLimitedError } from "~/utils/errors";
 import type { Db } from "~db/client.server";
 import { rateLimits } from "~db/schema";
 
@@ -47,4 +48,24 @@ export function secondsLeftInWindow(windowSeconds: number, now = new Date()): nu
 
 export async function pruneRateLimits(db: Db, olderThan: Date): Promise<void> {
   await db.delete(rateLimits).where(lt(rateLimits.windowStart, olderThan));
+}
+
+/**
+ * Count one event against each key and refuse (RateLimitedError, with Retry-After seconds) when any is
+ * over its limit. Keys should not hold personal data in the clear: hash addresses and IPs first.
+ */
+export async function enforceRateLimits(
+  db: Db,
+  checks: { key: string; limit: number }[],
+  windowSeconds: number,
+  message: (retryAfterSeconds: number) => string,
+  now = new Date(),
+): Promise<void> {
+  for (const check of checks) {
+    const count = await hitRateLimit(db, check.key, windowSeconds, now);
+    if (count > check.limit) {
+      const retryAfter = secondsLeftInWindow(windowSeconds, now);
+      throw new RateLimitedError(message(retryAfter), retryAfter);
+    }
+  }
 }

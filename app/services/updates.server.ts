@@ -29,6 +29,7 @@ import { type Actor, audit } from "./audit.server";
 import { enabledChannels } from "./channels.server";
 import { notifyOnCommit } from "./events.server";
 import { wakeWorkersOnCommit } from "./outbox.server";
+import { queueSubscriberNotifications, type SubscriberLinks, subscriberLinks } from "./subscriptions.server";
 import { placeholderErrors } from "./templates.server";
 import { freezePayloads } from "./update-payloads.server";
 
@@ -384,7 +385,7 @@ export async function approveUpdate(
   updateId: number,
   input: { version: unknown; comment?: unknown },
   actor: UpdateActor,
-  options: { publicUrl: string; now?: Date },
+  options: { publicUrl: string; now?: Date; subscriberLinks?: SubscriberLinks },
 ): Promise<{ update: UpdateRow; deliveries: number; published: boolean }> {
   const version = z.coerce.number().int().positive().safeParse(input.version);
   if (!version.success)
@@ -445,7 +446,13 @@ export async function approveUpdate(
       kind: "update_approved",
       message: `${KIND_LABEL[row.kind]} #${row.number} approved${row.scheduledAt && row.scheduledAt > now ? ` for ${row.scheduledAt.toISOString()}` : ""}`,
     });
-    const published = (await publishDueUpdates(tx, { now, updateId, publicUrl: options.publicUrl })) > 0;
+    const published =
+      (await publishDueUpdates(tx, {
+        now,
+        updateId,
+        publicUrl: options.publicUrl,
+        subscriberLinks: options.subscriberLinks,
+      })) > 0;
     return { update: row, deliveries: frozen.payloads.length, published };
   });
 }
@@ -457,7 +464,13 @@ export async function approveUpdate(
  */
 export async function publishDueUpdates(
   db: Db,
-  options: { publicUrl: string; now?: Date; updateId?: number },
+  options: {
+    publicUrl: string;
+    now?: Date;
+    updateId?: number;
+    /** Links in subscriber notifications; the process-wide configuration by default. */
+    subscriberLinks?: SubscriberLinks;
+  },
 ): Promise<number> {
   const now = options.now ?? new Date();
   const due = await db
@@ -476,12 +489,18 @@ export async function publishDueUpdates(
     .limit(100);
   let published = 0;
   for (const { update } of due) {
-    if (await publishOne(db, update, now, options.publicUrl)) published++;
+    if (await publishOne(db, update, now, options.publicUrl, options.subscriberLinks)) published++;
   }
   return published;
 }
 
-async function publishOne(db: Db, update: UpdateRow, now: Date, publicUrl: string): Promise<boolean> {
+async function publishOne(
+  db: Db,
+  update: UpdateRow,
+  now: Date,
+  publicUrl: string,
+  links: SubscriberLinks | undefined,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const nextUpdateAt = update.nextUpdateMinutes
       ? new Date(now.getTime() + update.nextUpdateMinutes * 60_000)
@@ -504,6 +523,8 @@ async function publishOne(db: Db, update: UpdateRow, now: Date, publicUrl: strin
       .where(eq(incidents.id, update.incidentId))
       .for("update");
     await fillAtPublication(tx, { ...update, publishedAt: now }, incident, publicUrl, now);
+    // Subscribers of the update's regions and components hear it through the same outbox.
+    await queueSubscriberNotifications(tx, update.orgId, update.id, links ?? subscriberLinks());
     const set: Partial<typeof incidents.$inferInsert> = { nextUpdateDueAt: nextUpdateAt, updatedAt: now };
     const to = update.incidentState;
     if (to && to !== incident.state) {

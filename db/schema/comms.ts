@@ -21,6 +21,7 @@ import {
   type INCIDENT_STATES,
   oneOf,
   type SEVERITIES,
+  SUBSCRIBER_INACTIVE_REASONS,
   SUBSCRIBER_KINDS,
   UPDATE_COMMENT_KINDS,
   UPDATE_KINDS,
@@ -28,6 +29,7 @@ import {
   VARIANT_MODES,
 } from "./enums";
 import { incidents } from "./incidents";
+import { maintenanceWindows } from "./maintenance";
 import { organisations, users } from "./orgs";
 
 /**
@@ -210,6 +212,8 @@ export const deliveries = pgTable(
     updateId: integer().references(() => statusUpdates.id, { onDelete: "cascade" }),
     replyId: bigint({ mode: "number" }).references(() => replies.id, { onDelete: "cascade" }),
     subscriberId: integer().references(() => subscribers.id, { onDelete: "cascade" }),
+    /** A maintenance notice to a subscriber (with `subscriberId`, no update). */
+    maintenanceId: integer().references(() => maintenanceWindows.id, { onDelete: "cascade" }),
     channelId: integer().references(() => channels.id, { onDelete: "set null" }),
     /** The channel's kind when the delivery was written (kept if the channel is later removed). */
     channelKind: text().$type<(typeof CHANNEL_KINDS)[number]>(),
@@ -247,7 +251,13 @@ export const deliveries = pgTable(
     index("deliveries_update_idx").on(t.updateId),
     index("deliveries_reply_idx").on(t.replyId),
     check("deliveries_state_check", oneOf(t.state, DELIVERY_STATES)),
-    check("deliveries_subject_check", sql`num_nonnulls(${t.updateId}, ${t.replyId}) = 1`),
+    index("deliveries_subscriber_idx").on(t.subscriberId).where(sql`${t.subscriberId} is not null`),
+    // An update or a reply (to everyone), or a message to one subscriber: a notification of an update or a
+    // maintenance window, or the subscriber's own confirmation / management link (subscriber only).
+    check(
+      "deliveries_subject_check",
+      sql`num_nonnulls(${t.updateId}, ${t.replyId}, ${t.maintenanceId}) <= 1 and (num_nonnulls(${t.updateId}, ${t.replyId}) = 1 or ${t.subscriberId} is not null)`,
+    ),
   ],
 );
 
@@ -301,6 +311,12 @@ export const templates = pgTable(
   ],
 );
 
+/**
+ * A public subscriber (email, SMS or webhook) for some regions and/or components (none: everything).
+ * Double opt-in: messages go only to confirmed subscribers that are neither unsubscribed nor inactive
+ * (hard bounce, complaint, SMS STOP). The management token is never stored: it is derived from the app
+ * secret and the row (see subscriptions.server.ts), and only its SHA-256 is kept for lookups.
+ */
 export const subscribers = pgTable(
   "subscribers",
   {
@@ -313,14 +329,38 @@ export const subscribers = pgTable(
     address: text().notNull(),
     regions: text().array().notNull().default([]),
     componentIds: integer().array().notNull().default([]),
+    /** SHA-256 of the confirmation link's token (cleared on confirmation). */
     confirmTokenHash: text(),
+    /** SHA-256 of the 6-digit confirmation code, salted with the subscriber id (cleared on confirmation). */
+    confirmCodeHash: text(),
+    /** Wrong codes entered since the last confirmation message; the code stops working at 5. */
+    confirmAttempts: integer().notNull().default(0),
+    /** When the last confirmation message was queued: link and code expire 24 hours later. */
+    confirmSentAt: timestamp({ withTimezone: true }),
     confirmedAt: timestamp({ withTimezone: true }),
+    /** SHA-256 of the management (and unsubscribe) token. */
     unsubscribeTokenHash: text().notNull(),
     unsubscribedAt: timestamp({ withTimezone: true }),
+    /** Set when the address stopped taking messages (hard bounce, spam complaint, SMS STOP). */
+    inactiveAt: timestamp({ withTimezone: true }),
+    inactiveReason: text().$type<(typeof SUBSCRIBER_INACTIVE_REASONS)[number]>(),
+    /** Soft bounces since the last delivered message; three make the subscriber inactive. */
+    bounceCount: integer().notNull().default(0),
+    lastBounceAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("subscribers_org_kind_address_key").on(t.orgId, t.kind, t.address),
+    uniqueIndex("subscribers_unsubscribe_token_key").on(t.unsubscribeTokenHash),
+    index("subscribers_confirm_token_idx")
+      .on(t.confirmTokenHash)
+      .where(sql`${t.confirmTokenHash} is not null`),
+    /** The fan-out reads only active, confirmed subscribers of one kind. */
+    index("subscribers_active_idx")
+      .on(t.orgId, t.kind)
+      .where(sql`${t.confirmedAt} is not null and ${t.unsubscribedAt} is null and ${t.inactiveAt} is null`),
     check("subscribers_kind_check", oneOf(t.kind, SUBSCRIBER_KINDS)),
+    check("subscribers_inactive_reason_check", oneOf(t.inactiveReason, SUBSCRIBER_INACTIVE_REASONS)),
   ],
 );

@@ -67,6 +67,14 @@ export type VariantMode = (typeof VARIANT_MODES)[number];
 export const SUBSCRIBER_KINDS = ["email", "sms", "webhook"] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
 
+/** Why a subscriber no longer receives messages (besides unsubscribing): a hard bounce, SMS STOP, … */
+export const SUBSCRIBER_INACTIVE_REASONS = ["bounced", "complained", "sms_stop"] as const;
+export type SubscriberInactiveReason = (typeof SUBSCRIBER_INACTIVE_REASONS)[number];
+
+/** A maintenance window: scheduled → in progress → completed, or cancelled before it starts. */
+export const MAINTENANCE_STATES = ["scheduled", "in_progress", "completed", "cancelled"] as const;
+export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
+
 export const COMPONENT_STATUSES = [
   "operational",
   "degraded",

@@ -4,6 +4,7 @@ export * from "./detection";
 export * from "./enums";
 export * from "./incidents";
 export * from "./jobs";
+export * from "./maintenance";
 export * from "./orgs";
 export * from "./regions";
 export * from "./taxonomy";

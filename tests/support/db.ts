@@ -28,7 +28,9 @@ export async function freshDatabase(): Promise<TestDatabase> {
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database "${name}" template "${template}"`);
     const url = withDatabase(serverUrl, name);
-    const database = await openDatabase({ url, max: 5 });
+    // Each background loop holds a connection for its advisory lock while it runs and needs another for
+    // its queries: the pool must stay larger than the number of loops (six) or they can starve each other.
+    const database = await openDatabase({ url, max: 8 });
     const org = await requirePrimaryOrganisation(database.db);
     return {
       database,
