@@ -150,12 +150,19 @@ export async function claimDeliveries(
 /**
  * Record that the request is about to leave. Refuses (returns false) when this worker no longer holds
  * the lease: another worker has taken the delivery over and this one must not send.
+ *
+ * `finished_at is null` is what makes this safe against a take-over in progress: a worker whose lease
+ * ran out may get here while another worker's claim has taken the delivery but not yet committed. The
+ * `exists` below then still sees the old owner (its snapshot predates that commit), and only this
+ * row is re-read once the claim commits — the claim finishes the attempt ("interrupted") in the same
+ * transaction, so the update finds nothing and the slow worker does not send beside the new one.
  */
 export async function markDispatched(db: Db, claimed: Claimed, owner: string): Promise<boolean> {
   const rows = await queryRows(
     db,
     sql`update delivery_attempts set dispatched_at = now()
         where id = ${claimed.attemptId}
+          and finished_at is null
           and exists (select 1 from deliveries
                       where id = ${claimed.delivery.id} and state = 'sending' and lease_owner = ${owner})
         returning id`,

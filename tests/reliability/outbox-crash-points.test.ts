@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { deliverDue } from "~/services/delivery-worker.server";
 import { type Claimed, claimDeliveries, markDispatched, resolveDelivery } from "~/services/outbox.server";
 import { deliveries } from "~db/schema";
@@ -15,6 +15,7 @@ import {
   PUBLIC_URL,
   type Remote,
   sleep,
+  until,
 } from "./support";
 
 /**
@@ -108,4 +109,50 @@ describe("a worker dying between the steps of a delivery", () => {
     expect(row.state).toBe("sent");
     expect(postsTo(x.remote)).toBe(before + 1);
   });
+});
+
+describe("a worker whose lease ran out while it was still about to send", () => {
+  it.skipIf(inject("dbDriver") !== "postgres")(
+    "cannot dispatch once another worker has taken the delivery over, however their statements interleave (server: needs concurrent connections)",
+    async () => {
+      const db = t.database.db;
+      if (t.database.raw.kind !== "postgres") throw new Error("server only");
+      const raw = t.database.raw.sql;
+      const id = await approvedForX();
+      const slow = await claimAs("worker-slow", id); // its lease is over at once: a slow worker
+      await sleep(5);
+      const waiting = async () => {
+        const [row] = await raw<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`;
+        return row.n;
+      };
+      // Hold the slow worker's attempt row, so the take-over below stops half-way: the delivery is
+      // already the new worker's, but not yet committed.
+      const holder = await raw.reserve();
+      await holder`begin`;
+      await holder`select id from delivery_attempts where id = ${slow.attemptId} for update`;
+      const takeOver = claimDeliveries(db, { owner: "worker-new", limit: 50, leaseMs: 1 });
+      await until("the take-over to wait", async () => (await waiting()) >= 1);
+      // Now the slow worker goes to send: its statement starts before the take-over commits.
+      const dispatch = markDispatched(db, slow, "worker-slow");
+      await until("the dispatch to wait", async () => (await waiting()) >= 2);
+      await holder`commit`;
+      holder.release();
+      const [batch, slowMayDispatch] = await Promise.all([takeOver, dispatch]);
+      const taken = batch.find((c) => c.delivery.id === id);
+      expect(taken).toBeDefined();
+      // The new worker sends unless the slow one's attempt was dispatched: never both.
+      const newWillSend = !taken!.interruptedAfterDispatch;
+      expect({ slowMayDispatch, newWillSend }).not.toEqual({ slowMayDispatch: true, newWillSend: true });
+      expect(slowMayDispatch).toBe(false);
+      // The new worker sends it, once.
+      await sleep(5);
+      const before = postsTo(x.remote);
+      await deliverDue({ db, box, publicUrl: PUBLIC_URL, owner: "worker-new" });
+      const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+      expect(row.state).toBe("sent");
+      expect(postsTo(x.remote)).toBe(before + 1);
+    },
+  );
 });
