@@ -16,7 +16,6 @@ import {
   openIncident,
   PUBLIC_URL,
   type Remote,
-  sleep,
   tagOf,
 } from "./support";
 

@@ -12,6 +12,7 @@ import {
   newsroom,
   openIncident,
   type Remote,
+  requestText,
   seeded,
   sleep,
   tagOf,
@@ -223,10 +224,3 @@ describe.skipIf(!SERVER)(
 );
 
 /** A request body as text, form-decoded where it is a form (Facebook), so its tag can be read. */
-function requestText(body: string): string {
-  try {
-    return `${body} ${decodeURIComponent(body.replace(/\+/g, " "))}`;
-  } catch {
-    return body;
-  }
-}

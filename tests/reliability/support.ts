@@ -121,12 +121,18 @@ export async function startRemote(kind: RemoteKind): Promise<Remote> {
 export async function connectRemotes(
   t: TestDatabase,
   kinds: readonly RemoteKind[] = REMOTE_KINDS,
+  /** Credentials to enter instead of the right ones (a revoked token, a wrong password). */
+  wrongCredentials: Partial<Record<RemoteKind, Record<string, string>>> = {},
 ): Promise<Map<number, Remote>> {
   const admin = await createUser(t, "admin", `admin-${Math.random().toString(36).slice(2)}@test.example`);
   const byChannel = new Map<number, Remote>();
   for (const kind of kinds) {
     const remote = await startRemote(kind);
-    const saved = await saveChannel(t.database.db, box, t.org.id, remote.channel, {
+    const input = {
+      ...remote.channel,
+      credentials: { ...remote.channel.credentials, ...wrongCredentials[kind] },
+    };
+    const saved = await saveChannel(t.database.db, box, t.org.id, input, {
       kind: "user",
       userId: admin.id,
     });
@@ -199,6 +205,15 @@ export async function approveOne(
     publicUrl: PUBLIC_URL,
   });
   return draft.id;
+}
+
+/** A request body as text, form-decoded too (Facebook posts forms), so the tag in it can be read. */
+export function requestText(body: string): string {
+  try {
+    return `${body} ${decodeURIComponent(body.replace(/\+/g, " "))}`;
+  } catch {
+    return body;
+  }
 }
 
 /** The `[tag]` an update's text carries. */
