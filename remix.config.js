@@ -4,7 +4,8 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   serverModuleFormat: "esm",
   serverDependenciesToBundle: [],
-  browserNodeBuiltinsPolyfill: { modules: {} },
+  // twitter-text (exact X lengths in the composer) imports punycode for IDN domains.
+  browserNodeBuiltinsPolyfill: { modules: { punycode: true } },
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

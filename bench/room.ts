@@ -6,16 +6,18 @@
  * 1. Seeds with set-based SQL (bench/support/room-seed.ts) and prints how long each part took.
  * 2. Times `loadRoom` after a warm-up for a mix of what people do in the room — the default view, a region,
  *    a topic, unanswered only, a text search, deep keyset pages, and a two-day-old incident — p50 / p95 /
- *    p99 / max per variant and overall.
+ *    p99 / max per variant and overall. Searches that match nothing, and one- or two-character searches
+ *    (no trigram for the index to look up), are timed on their own after the mix.
  * 3. Baseline in the same run: the room's volume-by-topic and coverage computed straight from complaints
  *    (as the planner would run them with every index in place), and the ratio to the loader.
  * 4. EXPLAIN (ANALYZE, BUFFERS) of every query the loader sent, per variant: the heaviest ones, and any
  *    that scans a big table or reads thousands of its rows.
+ * 5. The searches again with the trigram index dropped (migration 0006's), in the same run and load.
  *
  * BENCH_KEEP=1 keeps the seeded database for inspection (drop it by hand afterwards).
  *
  * Progress on stderr; last line on stdout, one JSON object:
- * `{"bench":"room","p95Ms":…,"p50Ms":…,"complaints":…,"incidentComplaints":…,"db":"postgres",…}`.
+ * `{"bench":"room","p95Ms":…,"p50Ms":…,"searchP95Ms":…,"noMatchSearchP95Ms":…,"complaints":…,"db":"postgres",…}`.
  */
 import { cpus, loadavg } from "node:os";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -92,10 +94,14 @@ async function main() {
       { name: "deep page", incident: "big", queries: cursors.map((c) => `cursor=${c}`) },
       { name: "2-day incident", incident: "longRunning", queries: [""] },
     ];
-    // Not in the mix: a search that matches nothing reads every complaint of the incident (substring
-    // search has no index to use; a pg_trgm index would be one), so it is timed on its own, visible
-    // rather than averaged away.
-    const worst: Variant = { name: "search, no match", incident: "big", queries: ["q=qwertyuiop"] };
+    // Not in the mix, timed on their own so they stay visible rather than averaged away: searches that
+    // match nothing in the incident (answered from the trigram index, migration 0006), and one and
+    // two-character searches, which have no trigram to look up and read the incident's complaints
+    // newest first until a page is full (all of them when nothing matches).
+    const worst: Variant[] = [
+      { name: "search, no match", incident: "big", queries: ["q=qwertyuiop", "q=xylophone", "q=zanzibar"] },
+      { name: "search, 2 chars", incident: "big", queries: ["q=zq", "q=qx"] },
+    ];
     const run = (v: Variant, k: number) =>
       loadRoom(
         db,
@@ -127,11 +133,13 @@ async function main() {
     }
     const load = loadavg()[0];
     const all = [...times.values()].flat();
-    const worstTimes: number[] = [];
-    for (let k = 0; k < 10; k++) {
-      const s = performance.now();
-      await run(worst, k);
-      worstTimes.push(performance.now() - s);
+    const worstTimes = new Map<string, number[]>(worst.map((v) => [v.name, []]));
+    for (let k = 0; k < 24; k++) {
+      for (const v of worst) {
+        const s = performance.now();
+        await run(v, k);
+        worstTimes.get(v.name)!.push(performance.now() - s);
+      }
     }
     say("");
     say(
@@ -143,15 +151,20 @@ async function main() {
         `${name.padEnd(16)}${String(xs.length).padStart(5)}${fmt(s.p50)}${fmt(s.p95)}${fmt(s.p99)}${fmt(s.max)}`,
       );
     }
-    const w = stats(worstTimes);
-    say(
-      `${worst.name.padEnd(16)}${String(worstTimes.length).padStart(5)}${fmt(w.p50)}${fmt(w.p95)}${fmt(w.p99)}${fmt(w.max)}  (not in the mix)`,
-    );
+    for (const [name, xs] of worstTimes) {
+      const w = stats(xs);
+      say(
+        `${name.padEnd(16)}${String(xs.length).padStart(5)}${fmt(w.p50)}${fmt(w.p95)}${fmt(w.p99)}${fmt(w.max)}  (not in the mix)`,
+      );
+    }
     say(
       `load average while timing: ${loadBefore.toFixed(1)} → ${load.toFixed(1)} on ${cpus().length} cores (other processes share this machine)`,
     );
     const overall = stats(all);
     const defaultP50 = stats(times.get("default")!).p50;
+    const search = stats(times.get("search")!);
+    const noMatch = stats(worstTimes.get("search, no match")!);
+    const short = stats(worstTimes.get("search, 2 chars")!);
 
     // ── Baseline: the same aggregations computed straight from complaints ──
     const baseline = await measureBaseline(database, org.id, seed);
@@ -162,7 +175,31 @@ async function main() {
     );
 
     // ── EXPLAIN (ANALYZE, BUFFERS) of what the loader sends ──
-    const findings = await explainLoader(database, org.id, ids, [...variants, worst], seed.now);
+    const findings = await explainLoader(database, org.id, ids, [...variants, ...worst], seed.now);
+
+    // ── The same searches without the trigram index, in the same run (as the room was before 0006) ──
+    const searches = [variants.find((v) => v.name === "search")!, worst[0]];
+    const without = await withoutTrigramIndex(database, async () => {
+      const out = new Map<string, number[]>(searches.map((v) => [v.name, []]));
+      for (let k = 0; k < 24; k++) {
+        for (const v of searches) {
+          const s = performance.now();
+          await run(v, k);
+          out.get(v.name)!.push(performance.now() - s);
+        }
+      }
+      return out;
+    });
+    say("\nthe same searches without complaints_incident_text_trgm_idx (dropped for this comparison):");
+    for (const [name, xs] of without) {
+      const w = stats(xs);
+      say(
+        `${name.padEnd(16)}${String(xs.length).padStart(5)}${fmt(w.p50)}${fmt(w.p95)}${fmt(w.p99)}${fmt(w.max)}  (with the index: p50 ${stats(name === "search" ? times.get("search")! : worstTimes.get(name)!).p50.toFixed(1)})`,
+      );
+    }
+    const noIndexSearch = stats(without.get("search")!);
+    const noIndexNoMatch = stats(without.get("search, no match")!);
+    say(`load average now: ${loadavg()[0].toFixed(1)}`);
 
     console.log(
       JSON.stringify({
@@ -177,7 +214,13 @@ async function main() {
         seedSec: Math.round(seedMs / 100) / 10,
         baselineMs: round1(baseline.ms),
         baselineRatio: ratio,
-        noMatchSearchP50Ms: round1(w.p50),
+        searchP50Ms: round1(search.p50),
+        searchP95Ms: round1(search.p95),
+        noMatchSearchP50Ms: round1(noMatch.p50),
+        noMatchSearchP95Ms: round1(noMatch.p95),
+        shortSearchP50Ms: round1(short.p50),
+        searchNoTrigramP50Ms: round1(noIndexSearch.p50),
+        noMatchSearchNoTrigramP50Ms: round1(noIndexNoMatch.p50),
         bigScans: findings,
         loadAvg: Math.round(load * 10) / 10,
         db: bench.label,
@@ -196,6 +239,20 @@ async function main() {
     }
     await bench.drop();
   }
+}
+
+/** Runs `fn` with the trigram index dropped (this throwaway database only); it is not put back. */
+async function withoutTrigramIndex<T>(
+  database: Awaited<ReturnType<typeof benchDatabase>>["database"],
+  fn: () => Promise<T>,
+): Promise<T> {
+  const { conns, release } = await connections(database, 1);
+  try {
+    await conns[0].query("drop index complaints_incident_text_trgm_idx");
+  } finally {
+    release();
+  }
+  return fn();
 }
 
 async function checkKeyset(

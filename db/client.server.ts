@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -112,6 +113,9 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
   try {
     pg = new PGlite({
       ...(inMemory ? {} : { dataDir }),
+      // Contrib extensions the migrations create (0006: pg_trgm for the room's search). PGlite loads an
+      // extension's code only when it is named here, on every open, also for an existing data dir.
+      extensions: { pg_trgm },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
     await pg.waitReady;

@@ -129,6 +129,10 @@ describe.runIf(inject("dbDriver") === "pglite")("embedded data dir", () => {
       await first.close();
       const again = await openDatabase({ dataDir, migrate: false });
       expect(await queryRows(again.db, sql`select v from kept`)).toEqual([{ v: 7 }]);
+      // Contrib extensions the migrations created (pg_trgm) load again with an existing data dir.
+      expect(await queryRows(again.db, sql`select similarity('power out', 'power out') as s`)).toEqual([
+        { s: 1 },
+      ]);
       await again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import {
   createUpdate,
   editUpdate,
   pausePublishing,
+  publishDueUpdates,
   publishingStatus,
   requestChanges,
   resumePublishing,
@@ -272,6 +273,41 @@ describe("approval publishes through the outbox", () => {
     const after = await t.database.db.select().from(deliveries).where(eq(deliveries.updateId, u.id));
     expect(after.every((d) => d.state === "cancelled")).toBe(true);
     await expect(withdrawUpdate(t.database.db, t.org.id, u.id, comms)).rejects.toThrow(ConflictError);
+  });
+});
+
+describe("publication time", () => {
+  it("fills placeholders when a scheduled update goes out, not when it was approved, and keeps the published text", async () => {
+    const [hook] = await t.database.db
+      .insert(channels)
+      .values({ orgId: t.org.id, kind: "statuspage", name: "Atlassian (scheduled)", config: {} })
+      .returning();
+    const approvedAt = new Date("2026-11-03T18:00:00Z");
+    const goesOut = new Date("2026-11-03T20:00:00Z");
+    const u = await reviewed({ scheduledAt: goesOut.toISOString(), body: "Next update {next_update}." });
+    await approveUpdate(t.database.db, t.org.id, u.id, { version: u.version }, approver, {
+      publicUrl: PUBLIC_URL,
+      now: approvedAt,
+    });
+    expect(
+      await publishDueUpdates(t.database.db, {
+        publicUrl: PUBLIC_URL,
+        now: new Date("2026-11-03T19:00:00Z"),
+      }),
+    ).toBe(0);
+    expect(
+      await publishDueUpdates(t.database.db, { publicUrl: PUBLIC_URL, now: goesOut }),
+    ).toBeGreaterThanOrEqual(1);
+    const [row] = await t.database.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.updateId, u.id), eq(deliveries.channelId, hook.id)));
+    // Published at 20:00 UTC (12:00 PST) with a 30-minute promise: 12:30 PM PST, not 10:30 AM.
+    expect(row.payload).toMatchObject({ body: expect.stringContaining("Next update by 12:30 PM PST.") });
+    const [published] = await t.database.db.select().from(statusUpdates).where(eq(statusUpdates.id, u.id));
+    expect(published.publishedBody).toBe("Next update by 12:30 PM PST.");
+    expect(published.body).toBe("Next update {next_update}.");
+    await t.database.db.delete(channels).where(eq(channels.id, hook.id));
   });
 });
 

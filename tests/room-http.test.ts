@@ -133,6 +133,9 @@ describe("the incident room over HTTP", () => {
     expect(await bad.text()).toContain("State must be one of");
     const unknown = await commander.post(`/incidents/${incidentId}`, { intent: "launch-missiles" });
     expect(unknown.status).toBe(400);
+    // Only the room's own verbs: not whatever an object inherits.
+    const inherited = await commander.post(`/incidents/${incidentId}`, { intent: "constructor" });
+    expect(inherited.status).toBe(400);
     const noReason = await commander.post(`/incidents/${incidentId}`, {
       intent: "dismiss",
       clusterId: String(spareClusterId),

@@ -48,6 +48,8 @@ export interface HttpOptions {
   describeError?: (status: number, body: unknown, text: string) => string | null;
   /** Provider-specific rate-limit reset (e.g. X's x-rate-limit-reset), as a delay in ms. */
   rateLimitDelayMs?: (headers: Headers) => number | null;
+  /** Statuses besides 429 that the provider answers when rate limiting (Statuspage still sends 420). */
+  rateLimitStatuses?: number[];
 }
 
 /** Call the remote; a 2xx comes back with its parsed body, anything else as a classified outcome. */
@@ -126,22 +128,23 @@ export function classifyStatus(
   headers: Headers,
   body: unknown,
   text: string,
-  options: Pick<HttpOptions, "describeError" | "rateLimitDelayMs">,
+  options: Pick<HttpOptions, "describeError" | "rateLimitDelayMs" | "rateLimitStatuses">,
 ): Exclude<SendOutcome, { outcome: "sent" }> {
   const remoteReason = options.describeError?.(status, body, text) ?? genericReason(body, text);
-  if (status === 429 || status === 408 || status >= 500) {
+  const rateLimited = status === 429 || (options.rateLimitStatuses?.includes(status) ?? false);
+  if (rateLimited || status === 408 || status >= 500) {
     // Providers send their rate-limit window's reset (x-rate-limit-reset, X-RateLimit-Reset,
-    // ratelimit-reset) on every answer: it says when to retry a 429, not a 503 — waiting for it there
-    // held a Mastodon message up to 5 minutes (X 15, Bluesky 60) after a passing 5xx. Retry-After is
-    // meant for both.
-    const windowReset = status === 429 ? options.rateLimitDelayMs?.(headers) : null;
+    // ratelimit-reset) on every answer: it says when to retry a rate limit, not a 503 — waiting for it
+    // there held a Mastodon message up to 5 minutes (X 15, Bluesky 60) after a passing 5xx.
+    // Retry-After is meant for both.
+    const windowReset = rateLimited ? options.rateLimitDelayMs?.(headers) : null;
     const retryAfterMs = retryAfter(headers) ?? windowReset ?? undefined;
     return {
       outcome: "retry",
-      reason: `${status === 429 ? "Rate limited" : `The remote answered ${status}`}${remoteReason ? `: ${remoteReason}` : ""}`,
+      reason: `${rateLimited ? "Rate limited" : `The remote answered ${status}`}${remoteReason ? `: ${remoteReason}` : ""}`,
       retryAfterMs,
       httpStatus: status,
-      channelWide: status === 429,
+      channelWide: rateLimited,
     };
   }
   if (status === 401 || status === 403) {

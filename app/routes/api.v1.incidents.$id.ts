@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { toSpikeOut } from "~/services/detection.server";
 import { getIncident } from "~/services/incidents.server";
 import { apiError, handleApi } from "~/utils/api.server";
@@ -20,7 +20,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           .select({ delivery: deliveries, channelKind: channels.kind, channelName: channels.name })
           .from(deliveries)
           .leftJoin(channels, eq(channels.id, deliveries.channelId))
-          .where(and(eq(deliveries.orgId, caller.orgId), inArray(deliveries.updateId, updateIds)))
+          .where(
+            and(
+              eq(deliveries.orgId, caller.orgId),
+              inArray(deliveries.updateId, updateIds),
+              isNull(deliveries.subscriberId),
+            ),
+          )
       : [];
     return Response.json({
       id: row.id,
@@ -41,9 +47,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       spikes: linked.map(toSpikeOut),
       updates: updates.map((u) => ({
         id: u.id,
+        number: u.number,
         kind: u.kind,
         state: u.state,
+        title: u.title,
         body: u.body,
+        nextUpdateAt: u.nextUpdateAt?.toISOString() ?? null,
         createdAt: u.createdAt.toISOString(),
         approvedAt: u.approvedAt?.toISOString() ?? null,
         publishedAt: u.publishedAt?.toISOString() ?? null,
@@ -52,7 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           .map((d) => ({
             id: d.delivery.id,
             channel: d.channelName,
-            kind: d.channelKind,
+            kind: d.delivery.channelKind ?? d.channelKind,
             state: d.delivery.state,
             attempts: d.delivery.attempts,
             remoteUrl: d.delivery.remoteUrl,

@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { adapterFor } from "~/channels/registry.server";
 import type { AnyChannelAdapter, ChannelContext, ChannelTestResult } from "~/channels/types";
+import { generateWebhookSecret } from "~/channels/webhook.server";
 import type { SecretBox } from "~/utils/crypto.server";
 import { ConflictError, fieldErrors, NotFoundError, ValidationError } from "~/utils/errors";
 import type { Db } from "~db/client.server";
@@ -96,7 +97,7 @@ export async function saveChannel(
   orgId: number,
   input: ChannelInput,
   actor: Actor,
-): Promise<ChannelSummary> {
+): Promise<ChannelSummary & { generatedSecret: string | null }> {
   const parsed = channelInputSchema.safeParse(input);
   if (!parsed.success)
     throw new ValidationError("The channel is not valid", fieldErrors(parsed.error.issues));
@@ -121,10 +122,16 @@ export async function saveChannel(
       : undefined;
     if (id && !existing) throw new NotFoundError(`Channel ${id} does not exist.`);
     if (existing && existing.kind !== kind) throw new ConflictError("A channel's kind cannot change.");
-    const merged = {
+    const merged: Record<string, unknown> = {
       ...(existing ? readCredentials(box, existing) : {}),
       ...withoutBlanks(parsed.data.credentials),
     };
+    // Outgoing webhooks are signed with a secret we make (Standard Webhooks); it is shown once.
+    let generatedSecret: string | null = null;
+    if (kind === "webhook" && !merged.secret) {
+      generatedSecret = generateWebhookSecret();
+      merged.secret = generatedSecret;
+    }
     const credentials = adapter.credentialsSchema.safeParse(merged);
     if (!credentials.success) {
       throw new ValidationError(
@@ -159,7 +166,7 @@ export async function saveChannel(
       // Which secrets changed, never their values.
       data: { kind, name, enabled, credentialsChanged: Object.keys(withoutBlanks(parsed.data.credentials)) },
     });
-    return summarise(row, box);
+    return { ...summarise(row, box), generatedSecret };
   });
 }
 

@@ -69,7 +69,7 @@ export async function deliverDue(options: DeliveryWorkerOptions): Promise<PassRe
   const concurrency = options.concurrency ?? 8;
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const result: PassResult = { claimed: 0, settled: {} };
-  await publishDueUpdates(options.db);
+  await publishDueUpdates(options.db, { publicUrl: options.publicUrl });
   for (;;) {
     const batch = await claimDeliveries(options.db, {
       owner,

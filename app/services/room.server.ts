@@ -76,6 +76,26 @@ export interface StreamRow {
  */
 const NEWEST_FIRST = [sql`${complaints.createdAt} desc nulls last`, sql`${complaints.id} desc nulls last`];
 
+/** Three letters or digits in a row: a query pg_trgm takes at least one trigram from. */
+const HAS_TRIGRAM = /[a-z0-9]{3}/i;
+
+/**
+ * The stream's search: the text contains `q`, ignoring case (ILIKE, with LIKE's `\`, `%` and `_` taken
+ * literally). A query with a trigram is answered through `complaints_incident_text_trgm_idx` when the
+ * planner expects few matches (migration 0006, docs/decisions/009-room-search.md): a search that matches
+ * nothing reads a few index pages instead of the incident's every complaint. A query without three
+ * letters or digits in a row (`ok`, `5%`, `!!`) may have no trigram, and then the index could only be
+ * read whole (every complaint of every incident: 0.6 s at 150k, bench:room), so it is written in a form
+ * the trigram index cannot serve (`text || ''`, the same value): the incident's complaints are read
+ * newest first until a page is full, as before the index.
+ */
+function textSearch(q: string): SQL {
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return HAS_TRIGRAM.test(q)
+    ? sql`${complaints.text} ilike ${pattern}`
+    : sql`(${complaints.text} || '') ilike ${pattern}`;
+}
+
 export async function complaintStream(db: Db, orgId: number, incidentId: number, filter: StreamFilter) {
   const conditions: (SQL | undefined)[] = [
     eq(complaints.orgId, orgId),
@@ -89,8 +109,7 @@ export async function complaintStream(db: Db, orgId: number, incidentId: number,
   if (filter.sentiment === "neutral") conditions.push(sql`${complaints.sentiment} between -0.2 and 0.2`);
   if (filter.answered === "yes") conditions.push(isNotNull(complaints.answeredAt));
   if (filter.answered === "no") conditions.push(isNull(complaints.answeredAt));
-  if (filter.q)
-    conditions.push(sql`${complaints.text} ilike ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  if (filter.q) conditions.push(textSearch(filter.q));
   if (filter.cursor) {
     // A row comparison, not `a < x or (a = x and b < y)`: Postgres seeks straight to it in the index
     // instead of reading and discarding every newer row of the incident first.

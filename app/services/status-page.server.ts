@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { incidents, statusUpdates } from "~db/schema";
 import { organisationName } from "./bootstrap.server";
@@ -8,7 +8,7 @@ export async function publicStatus(db: Db, orgId: number) {
   const published = await db
     .select({
       id: statusUpdates.id,
-      body: statusUpdates.body,
+      body: sql<string>`coalesce(${statusUpdates.publishedBody}, ${statusUpdates.body})`,
       publishedAt: statusUpdates.publishedAt,
       incidentTitle: incidents.title,
     })

@@ -1,12 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
-import {
-  type ComposeChannelKind,
-  type ComposedVariants,
-  composeVariants,
-  type VariantOverride,
-  type VariantReport,
-} from "~/domain/channels";
-import { renderUpdateText, type UpdateTextContext } from "~/domain/update-text";
+import type { ComposeChannelKind, ComposedVariants, VariantOverride, VariantReport } from "~/domain/channels";
+import { CHANNEL_LABELS, composeUpdate } from "~/domain/update-compose";
 import type { Db } from "~db/client.server";
 import { type incidents, regions, type statusUpdates, topics, type updateVariants } from "~db/schema";
 import type { ChannelKind } from "~db/schema/enums";
@@ -73,12 +67,8 @@ export async function composeFor(
   source: ComposeSource,
   kinds: ComposeChannelKind[],
   overrides: Partial<Record<ComposeChannelKind, VariantOverride>>,
-): Promise<{ variants: ComposedVariants; problems: string[] }> {
+): Promise<{ variants: ComposedVariants; problems: string[]; title: string; body: string }> {
   const { names, timeZone } = await regionContext(db, orgId, source.update.regions);
-  const publishedAt = source.update.publishedAt ?? source.now;
-  const nextUpdateAt = source.update.nextUpdateMinutes
-    ? new Date(publishedAt.getTime() + source.update.nextUpdateMinutes * 60_000)
-    : undefined;
   const topicLabels = source.incident.topics.length
     ? (
         await db
@@ -87,53 +77,18 @@ export async function composeFor(
           .where(and(eq(topics.orgId, orgId), inArray(topics.slug, source.incident.topics)))
       ).map((t) => t.label)
     : [];
-  const textContext: UpdateTextContext = {
-    regionNames: names,
-    timeZone,
-    nextUpdateAt: nextUpdateAt?.toISOString() ?? null,
-    incidentUrl: incidentPublicUrl(source.publicUrl, source.incident.id),
-    orgName: source.orgName,
-    incidentTitle: source.incident.title,
-    severity: source.incident.severity,
-    state: source.update.incidentState ?? source.incident.state,
-    updateNumber: source.update.number,
-    eta: source.update.eta,
-    topicLabels,
-    now: publishedAt.toISOString(),
-  };
-  const text = renderUpdateText(
-    { title: source.update.title || source.incident.title, body: source.update.body },
-    textContext,
-  );
-  const problems = text.problems.map((p) => p.message);
-  const filled: typeof overrides = {};
-  for (const [kind, override] of Object.entries(overrides) as [ComposeChannelKind, VariantOverride][]) {
-    if (!override.text) {
-      filled[kind] = override;
-      continue;
-    }
-    const rendered = renderUpdateText({ title: "", body: override.text }, textContext);
-    problems.push(...rendered.problems.map((p) => `${CHANNEL_LABELS[kind]}: ${p.message}`));
-    filled[kind] = { ...override, text: rendered.body };
-  }
-  const variants = composeVariants(
+  return composeUpdate(
+    { ...source.update, incidentState: source.update.incidentState },
     {
-      kind: source.update.kind,
-      title: text.title,
-      body: text.body,
-      incidentUrl: incidentPublicUrl(source.publicUrl, source.incident.id),
       orgName: source.orgName,
-      severity: source.incident.severity,
-      regions: names,
-      nextUpdateAt: nextUpdateAt?.toISOString(),
-      updateNumber: source.update.number,
-      incidentId: String(source.incident.id),
-      updateId: String(source.update.id),
-      publishedAt: publishedAt.toISOString(),
+      incidentUrl: incidentPublicUrl(source.publicUrl, source.incident.id),
+      regionNames: names,
+      timeZone,
+      topicLabels,
+      incident: source.incident,
     },
-    { channels: kinds, overrides: filled, timeZone, now: publishedAt.toISOString() },
+    { kinds, overrides, publishedAt: source.update.publishedAt ?? source.now, updateId: source.update.id },
   );
-  return { variants, problems };
 }
 
 const UNIT_WORDS: Record<string, string> = {
@@ -151,20 +106,6 @@ export function variantProblem(kind: ComposeChannelKind, report: VariantReport):
   const notes = report.notes.length ? ` ${report.notes.join(" ")}` : "";
   return `${CHANNEL_LABELS[kind]}: ${size} ${UNIT_WORDS[report.unit] ?? report.unit}.${notes}`;
 }
-
-export const CHANNEL_LABELS: Record<ComposeChannelKind, string> = {
-  status_page: "Status page",
-  email: "Email",
-  sms: "SMS",
-  slack: "Slack",
-  teams: "Teams",
-  webhook: "Webhooks",
-  x: "X",
-  facebook: "Facebook",
-  mastodon: "Mastodon",
-  bluesky: "Bluesky",
-  statuspage: "Atlassian Statuspage",
-};
 
 /** The adapter payload of one channel kind, from its variant (the shapes each adapter validates). */
 export function payloadOf(
@@ -215,8 +156,10 @@ export async function freezePayloads(
     overrides: VariantRow[];
   },
 ): Promise<{
-  payloads: { channelId: number; channelKind: ChannelKind; payload: Record<string, unknown> }[];
+  payloads: { channelId: number; channelKind: ChannelKind; payload: Record<string, unknown>; ok: boolean }[];
   problems: string[];
+  /** The update's own headline and text with placeholders filled (the status page shows these). */
+  text: { title: string; body: string };
 }> {
   const kinds = [...new Set(input.channels.map((c) => c.kind))];
   const composed = await composeFor(db, input.incident.orgId, input, kinds, overridesFrom(input.overrides));
@@ -229,10 +172,12 @@ export async function freezePayloads(
   ];
   return {
     problems,
+    text: { title: composed.title, body: composed.body },
     payloads: input.channels.map((c) => ({
       channelId: c.id,
       channelKind: c.kind,
       payload: payloadOf(c.kind, variants, input),
+      ok: (variants[c.kind] as VariantReport).ok,
     })),
   };
 }

@@ -5,6 +5,7 @@ import { approvalPolicyFrom, refusal, stateAfter, type UpdateVerb } from "~/doma
 import { ConflictError, ForbiddenError, fieldErrors, NotFoundError, ValidationError } from "~/utils/errors";
 import type { Db } from "~db/client.server";
 import {
+  channels,
   components,
   deliveries,
   incidentEvents,
@@ -20,6 +21,7 @@ import {
   COMPONENT_STATUSES,
   INCIDENT_STATES,
   type Role,
+  SEVERITIES,
   UPDATE_KINDS,
   VARIANT_MODES,
 } from "~db/schema/enums";
@@ -443,7 +445,7 @@ export async function approveUpdate(
       kind: "update_approved",
       message: `${KIND_LABEL[row.kind]} #${row.number} approved${row.scheduledAt && row.scheduledAt > now ? ` for ${row.scheduledAt.toISOString()}` : ""}`,
     });
-    const published = (await publishDueUpdates(tx, { now, updateId })) > 0;
+    const published = (await publishDueUpdates(tx, { now, updateId, publicUrl: options.publicUrl })) > 0;
     return { update: row, deliveries: frozen.payloads.length, published };
   });
 }
@@ -455,7 +457,7 @@ export async function approveUpdate(
  */
 export async function publishDueUpdates(
   db: Db,
-  options: { now?: Date; updateId?: number } = {},
+  options: { publicUrl: string; now?: Date; updateId?: number },
 ): Promise<number> {
   const now = options.now ?? new Date();
   const due = await db
@@ -474,12 +476,12 @@ export async function publishDueUpdates(
     .limit(100);
   let published = 0;
   for (const { update } of due) {
-    if (await publishOne(db, update, now)) published++;
+    if (await publishOne(db, update, now, options.publicUrl)) published++;
   }
   return published;
 }
 
-async function publishOne(db: Db, update: UpdateRow, now: Date): Promise<boolean> {
+async function publishOne(db: Db, update: UpdateRow, now: Date, publicUrl: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     const nextUpdateAt = update.nextUpdateMinutes
       ? new Date(now.getTime() + update.nextUpdateMinutes * 60_000)
@@ -501,6 +503,7 @@ async function publishOne(db: Db, update: UpdateRow, now: Date): Promise<boolean
       .from(incidents)
       .where(eq(incidents.id, update.incidentId))
       .for("update");
+    await fillAtPublication(tx, { ...update, publishedAt: now }, incident, publicUrl, now);
     const set: Partial<typeof incidents.$inferInsert> = { nextUpdateDueAt: nextUpdateAt, updatedAt: now };
     const to = update.incidentState;
     if (to && to !== incident.state) {
@@ -537,7 +540,7 @@ async function publishOne(db: Db, update: UpdateRow, now: Date): Promise<boolean
       at: now,
       actorUserId: update.approvedByUserId,
       kind: "update_published",
-      message: `${KIND_LABEL[update.kind]} #${update.number} published${moved}${nextUpdateAt ? ` · next update promised by ${nextUpdateAt.toISOString()}` : ""}`,
+      message: `${KIND_LABEL[update.kind]} #${update.number} published${moved}${nextUpdateAt ? ` · next update promised by ${nextUpdateAt.toISOString().slice(11, 16)} UTC` : ""}`,
       data: {
         updateId: update.id,
         nextUpdateAt: nextUpdateAt?.toISOString() ?? null,
@@ -561,6 +564,55 @@ async function publishOne(db: Db, update: UpdateRow, now: Date): Promise<boolean
     await wakeWorkersOnCommit(tx);
     return true;
   });
+}
+
+/**
+ * Placeholders say the truth as of publication: "{next_update}" counts from when the update goes out, not
+ * from its approval (a scheduled update, or one held by the kill switch). The approved text and overrides
+ * are unchanged; only the queued messages are composed again, and the published text is kept for the
+ * status page. A channel whose message would no longer fit keeps the one checked at approval.
+ */
+async function fillAtPublication(
+  tx: Db,
+  update: UpdateRow,
+  incident: typeof incidents.$inferSelect,
+  publicUrl: string,
+  now: Date,
+) {
+  const queued = await tx
+    .select({ id: deliveries.id, channelId: deliveries.channelId })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.updateId, update.id),
+        eq(deliveries.state, "pending"),
+        isNull(deliveries.subscriberId),
+      ),
+    );
+  const channelIds = queued.map((d) => d.channelId).filter((id): id is number => id !== null);
+  const [channelRows, overrides, [org]] = await Promise.all([
+    channelIds.length ? tx.select().from(channels).where(inArray(channels.id, channelIds)) : [],
+    tx.select().from(updateVariants).where(eq(updateVariants.updateId, update.id)),
+    tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, update.orgId)),
+  ]);
+  const frozen = await freezePayloads(tx, {
+    update,
+    incident,
+    orgName: org.name,
+    publicUrl,
+    channels: channelRows,
+    overrides,
+    now,
+  });
+  await tx
+    .update(statusUpdates)
+    .set({ publishedTitle: frozen.text.title, publishedBody: frozen.text.body })
+    .where(eq(statusUpdates.id, update.id));
+  for (const d of queued) {
+    const fresh = frozen.payloads.find((p) => p.channelId === d.channelId);
+    if (fresh && fresh.ok)
+      await tx.update(deliveries).set({ payload: fresh.payload }).where(eq(deliveries.id, d.id));
+  }
 }
 
 // ——— The kill switch ———
@@ -691,6 +743,8 @@ export async function updatesForIncident(db: Db, orgId: number, incidentId: numb
     state: u.state,
     title: u.title,
     body: u.body,
+    publishedTitle: u.publishedTitle,
+    publishedBody: u.publishedBody,
     version: u.version,
     regions: u.regions,
     incidentState: u.incidentState,
@@ -720,3 +774,36 @@ export async function updatesForIncident(db: Db, orgId: number, incidentId: numb
 }
 
 export type IncidentUpdate = Awaited<ReturnType<typeof updatesForIncident>>[number];
+
+// ——— Approval policy ———
+
+export async function approvalPolicy(db: Db, orgId: number) {
+  const [org] = await db
+    .select({ settings: organisations.settings })
+    .from(organisations)
+    .where(eq(organisations.id, orgId));
+  return approvalPolicyFrom(org?.settings.approvalPolicy);
+}
+
+/** Per severity: must the approver be someone other than the author? Audited. */
+export async function setApprovalPolicy(
+  db: Db,
+  orgId: number,
+  distinctBySeverity: Partial<Record<(typeof SEVERITIES)[number], boolean>>,
+  actor: Actor,
+) {
+  return db.transaction(async (tx) => {
+    const [org] = await tx.select().from(organisations).where(eq(organisations.id, orgId)).for("update");
+    const policy = approvalPolicyFrom(org.settings.approvalPolicy);
+    for (const severity of SEVERITIES) {
+      const value = distinctBySeverity[severity];
+      if (typeof value === "boolean") policy[severity] = { distinctApprover: value };
+    }
+    await tx
+      .update(organisations)
+      .set({ settings: { ...org.settings, approvalPolicy: policy } })
+      .where(eq(organisations.id, orgId));
+    await audit(tx, { orgId, actor, action: "publishing.approval_policy_changed", data: policy });
+    return policy;
+  });
+}

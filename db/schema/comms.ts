@@ -76,6 +76,9 @@ export const statusUpdates = pgTable(
     reviewNote: text(),
     publishedByUserId: integer().references(() => users.id, { onDelete: "set null" }),
     publishedAt: timestamp({ withTimezone: true }),
+    /** The headline and text as published, placeholders filled (what the status page and feeds show). */
+    publishedTitle: text(),
+    publishedBody: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

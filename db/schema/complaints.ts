@@ -125,6 +125,12 @@ export const complaints = pgTable(
     index("complaints_incident_geo_idx")
       .on(t.orgId, t.incidentId, t.createdAt.desc())
       .where(sql`${t.incidentId} is not null and ${t.lat} is not null`),
+    // The room's complaint search (`text ilike '%q%'` within an incident): trigrams of the texts of
+    // complaints placed in an incident only, so intake (complaints arrive with no incident) never writes
+    // it. Needs the pg_trgm extension, created by the same migration (0007; docs/decisions/009).
+    index("complaints_incident_text_trgm_idx")
+      .using("gin", t.text.op("gin_trgm_ops"))
+      .where(sql`${t.incidentId} is not null`),
     index("complaints_cluster_idx").on(t.clusterId, t.createdAt).where(sql`${t.clusterId} is not null`),
     index("complaints_fingerprint_idx").on(t.orgId, t.fingerprint).where(sql`${t.fingerprint} is not null`),
     foreignKey({

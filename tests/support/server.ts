@@ -9,7 +9,7 @@ import type { TestDatabase } from "./db";
 export async function startTestServer(
   t: TestDatabase,
   env: Record<string, string> = {},
-  options: { workers?: boolean } = {},
+  options: { workers?: boolean; deliveryWorker?: boolean } = {},
 ): Promise<RunningServer> {
   const server = await startHttpServer({
     env: parseEnv({
@@ -24,6 +24,7 @@ export async function startTestServer(
     host: "127.0.0.1",
     database: t.database,
     workers: options.workers,
+    deliveryWorker: options.deliveryWorker,
   });
   await server.ready;
   return server;

@@ -1,4 +1,4 @@
-import { findUrls, type TextRange } from "./text";
+import { findUrls, graphemeEnds, type TextRange } from "./text";
 
 /**
  * Cutting a text to fit a channel: at a sentence end when that keeps most of what fits, else after a
@@ -10,60 +10,75 @@ export type Fits = (candidate: string) => boolean;
 
 type CutKind = "sentence" | "word" | "grapheme";
 
-interface Cuts {
-  sentence: number[];
-  word: number[];
-  grapheme: number[];
-}
+/** Where a text may be cut, by kind, each ascending and computed only when first asked for. */
+type Cuts = Record<CutKind, () => number[]>;
 
 const sentenceSegmenter = new Intl.Segmenter("en", { granularity: "sentence" });
 const wordSegmenter = new Intl.Segmenter("en", { granularity: "word" });
-const graphemeSegmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /** A sentence cut is taken when it keeps at least this share of what a word cut would keep. */
 const SENTENCE_CUT_MIN_SHARE = 0.5;
+
+// Scripts written without spaces between words: only there is the (slow) word segmenter needed.
+const UNSPACED_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
 function insideAny(position: number, ranges: TextRange[]): boolean {
   return ranges.some((r) => position > r.start && position < r.end);
 }
 
-function segmentEnds(text: string, segmenter: Intl.Segmenter, wordLikeOnly = false): number[] {
+function wordEnds(text: string): number[] {
   const ends: number[] = [];
-  for (const s of segmenter.segment(text)) {
-    if (wordLikeOnly && !s.isWordLike) continue;
-    ends.push(s.index + s.segment.length);
+  for (const run of text.matchAll(/\S+/g)) {
+    if (UNSPACED_SCRIPT.test(run[0])) {
+      for (const s of wordSegmenter.segment(run[0])) {
+        if (s.isWordLike) ends.push(run.index + s.index + s.segment.length);
+      }
+    }
+    ends.push(run.index + run[0].length);
   }
-  return ends;
+  return [...new Set(ends)].sort((a, b) => a - b);
 }
 
-function cutsOf(text: string): Cuts {
-  const urls = findUrls(text);
-  const outsideUrls = (p: number) => !insideAny(p, urls);
-  return {
-    sentence: segmentEnds(text, sentenceSegmenter).filter(outsideUrls),
-    // Word ends, plus URL ends: the URL's own last "word" may sit inside it.
-    word: [...new Set([...segmentEnds(text, wordSegmenter, true), ...urls.map((u) => u.end)])]
-      .filter(outsideUrls)
-      .sort((a, b) => a - b),
-    grapheme: segmentEnds(text, graphemeSegmenter),
+function once<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= compute();
+    return value;
   };
 }
 
-/** The last cut in `positions` (ascending) for which `fits` holds; measures are monotone in the prefix. */
+function cutsOf(text: string): Cuts {
+  const urls = once(() => findUrls(text));
+  const outsideUrls = (p: number) => !insideAny(p, urls());
+  return {
+    sentence: once(() =>
+      Array.from(sentenceSegmenter.segment(text), (s) => s.index + s.segment.length).filter(outsideUrls),
+    ),
+    word: once(() => wordEnds(text).filter(outsideUrls)),
+    grapheme: once(() => graphemeEnds(text)),
+  };
+}
+
+/**
+ * The last position (ascending) for which `fits` holds, measures being monotone in the prefix. Galloping
+ * from the start keeps the cost to the size of the answer, not of the text: what fits a post is short.
+ */
 function lastFitting(positions: number[], fits: (position: number) => boolean): number | null {
-  let low = 0;
-  let high = positions.length - 1;
-  let best: number | null = null;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if (fits(positions[middle])) {
-      best = positions[middle];
-      low = middle + 1;
-    } else {
-      high = middle - 1;
-    }
+  if (positions.length === 0 || !fits(positions[0])) return null;
+  let good = 0;
+  let step = 1;
+  while (good + step < positions.length && fits(positions[good + step])) {
+    good += step;
+    step *= 2;
   }
-  return best;
+  let bad = Math.min(good + step, positions.length);
+  while (bad - good > 1) {
+    const middle = (good + bad) >> 1;
+    if (fits(positions[middle])) good = middle;
+    else bad = middle;
+  }
+  return positions[good];
 }
 
 export interface Cut {
@@ -83,9 +98,10 @@ export function bestCut(
   fits: Fits,
   cuts: Cuts = cutsOf(text),
 ): Cut | null {
+  const contentStart = from + (text.slice(from).length - text.slice(from).trimStart().length);
   const keep = (end: number) => text.slice(from, end).trim();
   const fitting = (kind: CutKind) => {
-    const positions = cuts[kind].filter((p) => p > from && keep(p) !== "");
+    const positions = cuts[kind]().filter((p) => p > contentStart);
     const end = lastFitting(positions, (p) => fits(dress(keep(p), kind)));
     return end === null ? null : { end, kind };
   };
@@ -153,15 +169,10 @@ export function splitToFit(text: string, fits: Fits, label: (index: number, coun
     let ok = true;
     while (from < trimmed.length && trimmed.slice(from).trim() !== "") {
       const prefix = label(pieces.length + 1, assumed);
-      const rest = trimmed.slice(from).trim();
-      if (fits(prefix + rest)) {
-        pieces.push(prefix + rest);
-        break;
-      }
       const cut = bestCut(trimmed, from, (kept) => prefix + kept, fits, cuts);
       if (!cut) {
         ok = false;
-        pieces.push(prefix + rest);
+        pieces.push(prefix + trimmed.slice(from).trim());
         break;
       }
       pieces.push(prefix + trimmed.slice(from, cut.end).trim());

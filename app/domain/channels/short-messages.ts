@@ -36,7 +36,7 @@ export function smsVariant(context: ComposeContext, override: VariantOverride = 
       `Sent as UCS-2 (70 characters a segment, not 160) because of ${sms.nonGsmCharacters.join(" ")}`,
     );
   }
-  if (text === "") {
+  if ((override.text ?? body).trim() === "") {
     ok = false;
     notes.push("The text is empty");
   }
