@@ -80,8 +80,7 @@ describe("a channel whose credentials are refused", () => {
     // One request per message at each remote — no retry storm — and nothing posted.
     for (const remote of remotes.values()) {
       expect(remote.posts(), remote.kind).toEqual([]);
-      const calls = remote.requests.filter((q) => q.method === "POST").length;
-      expect(calls, `${remote.kind}: requests for 3 messages`).toBe(updateIds.length);
+      expect(remote.requestCount(), `${remote.kind}: requests for 3 messages`).toBe(updateIds.length);
     }
   });
 });
