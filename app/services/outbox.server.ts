@@ -39,8 +39,9 @@ export interface Claimed {
 /**
  * Claim up to `limit` due deliveries for this worker. A delivery is due when its time has come, its
  * update is published (scheduled and held updates wait), publishing is not paused, its channel is not
- * rate-limited, and — for incident updates — no earlier update of the same incident is still waiting on
- * the same channel (so follow-ups keep their order and can thread under the first post). A `sending`
+ * rate-limited, and — for incident updates — no earlier published update of the same incident is still
+ * waiting on the same channel (so follow-ups keep their order and can thread under the first post; one
+ * scheduled for later, or held by the kill switch, holds nothing up until it is published). A `sending`
  * delivery whose lease ran out belonged to a worker that died: it is claimed again.
  */
 export async function claimDeliveries(
@@ -63,8 +64,9 @@ export async function claimDeliveries(
                or exists (select 1 from status_updates u where u.id = d.update_id and u.state = 'published'))
           and not (d.update_id is not null and d.subscriber_id is null and exists (
             select 1 from deliveries e
+            join status_updates eu on eu.id = e.update_id and eu.state = 'published'
             where e.channel_id = d.channel_id and e.incident_id = d.incident_id
-              and e.update_id is not null and e.subscriber_id is null
+              and e.subscriber_id is null
               and e.id < d.id and e.state in ('pending', 'sending')))
         order by d.next_attempt_at, d.id
         limit ${options.limit}

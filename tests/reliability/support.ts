@@ -9,7 +9,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { generateWebhookSecret } from "~/channels/webhook.server";
 import { type ChannelInput, saveChannel } from "~/services/channels.server";
 import { createIncident } from "~/services/incidents.server";
-import { approveUpdate, createUpdate, submitUpdate } from "~/services/updates.server";
+import { approveUpdate, createUpdate, submitUpdate, type UpdateInput } from "~/services/updates.server";
 import { SecretBox } from "~/utils/crypto.server";
 import type { Db } from "~db/client.server";
 import { channels, deliveries, deliveryAttempts } from "~db/schema";
@@ -390,6 +390,7 @@ export async function approveOne(
   people: Newsroom,
   incidentId: number,
   tag: string,
+  over: Partial<UpdateInput> = {},
 ): Promise<number> {
   const draft = await createUpdate(
     db,
@@ -400,6 +401,7 @@ export async function approveOne(
       title: "",
       body: `[${tag}] Crews are restoring power in {regions}.`,
       nextUpdateMinutes: 30,
+      ...over,
     },
     people.comms,
   );
