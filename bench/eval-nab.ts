@@ -1,34 +1,70 @@
 /**
- * NAB evaluation of the spike detector on the realTweets development set.
+ * NAB evaluation of `scoreSeries` (the detector for any series, `app/domain/detection/univariate.ts`) on
+ * every corpus we hold: realTweets (the development set, data/nab) and the five other NAB corpora
+ * (data/nab-more: realKnownCause, realTraffic, realAdExchange, realAWSCloudwatch, artificialWithAnomaly),
+ * all with the same defaults.
  *
- *   npx tsx bench/eval-nab.ts [--set '{"detected":{"alpha":1e-7}}'] [--loo] [--keep DIR]
+ *   npx tsx bench/eval-nab.ts [--corpus NAME[,NAME]] [--set '{"alarm":{"alpha":3}}'] [--loco] [--files]
+ *                             [--engine] [--keep DIR]
  *
- * Runs `scoreSeries` (the same engine as live detection) on every CSV in data/nab/realTweets, writes the
- * 0/1 results into a temporary directory, and scores them with `tools/nab-score.mjs` under NAB's three
- * cost profiles. Prints a per-file table and, as the LAST line, one JSON object:
- *   {"bench":"nab","standard":..,"reward_low_FP_rate":..,"reward_low_FN_rate":..[,"leaveOneOut":{..}]}
+ * Runs scoreSeries in-process on every CSV, writes the 0/1 results into a temporary directory per corpus
+ * and scores them with `../shared/tools/nab-score.mjs` under NAB's three cost profiles. Prints one row per
+ * corpus next to ARTime and Numenta HTM (as published for these files) and, as the LAST line, one JSON
+ * object: {"bench":"nab","standard":..,"reward_low_FP_rate":..,"reward_low_FN_rate":.. (realTweets),
+ * "corpora":{NAME:{standard,reward_low_FP_rate,reward_low_FN_rate,windows,detected,fpRows},..}[,"loco":{..}]}
  *
- * --loo: leave-one-file-out robustness check. For each file, a small grid of principled settings
- *   (detection alpha, minimum ratio, quiet time before a spike ends) is scored on the OTHER four files
- *   (standard profile), the best is kept, and that setting scores the held-out file. The held-out
- *   files' raw scores are pooled and normalised as NAB does. A large gap between this and the
- *   in-sample figure would mean the defaults are fitted to these five files.
- * --set: JSON overrides of the detector config (for experiments; the defaults are what is reported).
+ * --loco: leave-one-corpus-out. The one knob left, the alarm threshold `alarm.alpha` (expected number of
+ *   as-extreme excursions in the history so far), is chosen from a small grid on five corpora (the mean of
+ *   their normalised standard scores) and that choice scores the sixth; repeated for each corpus.
+ * --files: per-file rows (windows found, flagged rows outside windows, raw scores).
+ * --engine: realTweets through the console's per-cell engine instead (`scoreSeriesWithEngine`), for
+ *   comparison with the figures before the univariate detector.
+ * --set: JSON overrides of the univariate config (experiments; the defaults are what is reported).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { DetectorConfigInput } from "~/domain/detection/config";
-import { formatScoresCsv, parseSeriesCsv, type SeriesOptions, scoreSeries } from "~/domain/detection/series";
+import {
+  formatScoresCsv,
+  parseSeriesCsv,
+  type SeriesRow,
+  scoreSeries,
+  scoreSeriesWithEngine,
+} from "~/domain/detection/series";
+import type { UnivariateConfigInput } from "~/domain/detection/univariate";
 
 const SHARED = process.env.CLARION_SHARED ?? resolve(import.meta.dirname, "../../shared");
-const DATA = join(SHARED, "data/nab/realTweets");
-const WINDOWS = join(SHARED, "data/nab/windows.json");
 const SCORER = join(SHARED, "tools/nab-score.mjs");
 const PROFILES = ["standard", "reward_low_FP_rate", "reward_low_FN_rate"] as const;
 type Profile = (typeof PROFILES)[number];
-type Config = DetectorConfigInput & SeriesOptions;
+type Triple = [number, number, number];
+
+/** Published scores (standard / low FP / low FN): ARTime and Numenta HTM on the files we hold. */
+const CORPORA: { name: string; dir: string; windows: string; artime: Triple; htm: Triple }[] = [
+  {
+    name: "realTweets",
+    dir: join(SHARED, "data/nab/realTweets"),
+    windows: join(SHARED, "data/nab/windows.json"),
+    artime: [83.8, 73.1, 89.2],
+    htm: [66.1, 61.2, 69.1],
+  },
+  ...(
+    [
+      ["realKnownCause", [63.9, 52.2, 70.7], [55.5, 49.3, 61.5]],
+      ["realTraffic", [86.9, 81.5, 91.2], [82.5, 75.7, 86.0]],
+      ["realAdExchange", [75.1, 70.8, 78.7], [76.9, 67.7, 79.8]],
+      ["realAWSCloudwatch", [69.5, 59.0, 75.2], [73.4, 65.8, 76.7]],
+      ["artificialWithAnomaly", [70.3, 60.6, 74.7], [70.2, 68.4, 74.6]],
+    ] as const
+  ).map(([name, artime, htm]) => ({
+    name,
+    dir: join(SHARED, "data/nab-more", name),
+    windows: join(SHARED, "data/nab-more/windows.json"),
+    artime: [...artime] as Triple,
+    htm: [...htm] as Triple,
+  })),
+];
 
 interface FileScore {
   file: string;
@@ -45,26 +81,35 @@ interface ScorerSummary {
   windows: number;
   normalized: number;
 }
+interface CorpusResult {
+  name: string;
+  scores: Record<Profile, ScorerSummary>;
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+const flag = (name: string) => process.argv.includes(`--${name}`);
 
-const files = readdirSync(DATA)
-  .filter((f) => f.endsWith(".csv"))
-  .sort();
-const series = new Map(files.map((f) => [f, parseSeriesCsv(readFileSync(join(DATA, f), "utf8"))]));
+const only = arg("corpus")?.split(",");
+const corpora = CORPORA.filter((c) => !only || only.includes(c.name));
+if (corpora.length === 0) throw new Error(`--corpus: none of ${only?.join(", ")} is a corpus we hold`);
+const overrides: UnivariateConfigInput = JSON.parse(arg("set") ?? "{}");
+const keep = arg("keep");
+const root = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), "clarion-nab-"));
 
-function writeResults(dir: string, config: Config, only?: string[]): void {
-  mkdirSync(dir, { recursive: true });
-  for (const f of only ?? files) {
-    const rows = series.get(f)!;
-    writeFileSync(join(dir, `clarion_${f}`), formatScoresCsv(rows, scoreSeries(rows, config)));
-  }
-}
+const series = new Map<string, { file: string; rows: SeriesRow[] }[]>(
+  corpora.map((c) => [
+    c.name,
+    readdirSync(c.dir)
+      .filter((f) => f.endsWith(".csv"))
+      .sort()
+      .map((file) => ({ file, rows: parseSeriesCsv(readFileSync(join(c.dir, file), "utf8")) })),
+  ]),
+);
 
-function runScorer(resultsDir: string, profile: Profile, dataDir = DATA): ScorerSummary {
+function runScorer(dataDir: string, windows: string, resultsDir: string, profile: Profile): ScorerSummary {
   const out = execFileSync(
     process.execPath,
     [
@@ -72,7 +117,7 @@ function runScorer(resultsDir: string, profile: Profile, dataDir = DATA): Scorer
       "--data",
       dataDir,
       "--windows",
-      WINDOWS,
+      windows,
       "--results",
       resultsDir,
       "--profile",
@@ -84,108 +129,101 @@ function runScorer(resultsDir: string, profile: Profile, dataDir = DATA): Scorer
   return JSON.parse(out) as ScorerSummary;
 }
 
-/** NAB's normalisation over a set of per-file raw scores (null = −fn per window, perfect = tp per window). */
-function normalise(raw: number, windows: number, profile: Profile): number {
-  const fn = profile === "reward_low_FN_rate" ? 2 : 1;
-  return (100 * (raw + fn * windows)) / (windows + fn * windows);
+/** Scores every file of every corpus with one config; `label` names the results directory. */
+function evaluate(config: UnivariateConfigInput, label: string, engine = false): CorpusResult[] {
+  return corpora.map((c) => {
+    const dir = join(root, label, c.name);
+    mkdirSync(dir, { recursive: true });
+    for (const { file, rows } of series.get(c.name)!) {
+      const scores =
+        engine && c.name === "realTweets" ? scoreSeriesWithEngine(rows) : scoreSeries(rows, config);
+      writeFileSync(join(dir, `clarion_${file}`), formatScoresCsv(rows, scores));
+    }
+    const scores = Object.fromEntries(
+      PROFILES.map((p) => [p, runScorer(c.dir, c.windows, dir, p)]),
+    ) as Record<Profile, ScorerSummary>;
+    return { name: c.name, scores };
+  });
 }
 
-const overrides: Config = JSON.parse(arg("set") ?? "{}");
-const keep = arg("keep");
-const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), "clarion-nab-"));
+const fmt = (v: number) => v.toFixed(1).padStart(6);
+const triple = (t: Triple) => t.map(fmt).join("");
+const totals = (s: ScorerSummary) => ({
+  windows: s.files.reduce((a, f) => a + f.windows, 0),
+  detected: s.files.reduce((a, f) => a + f.windowsDetected, 0),
+  fpRows: s.files.reduce((a, f) => a + f.fpRows, 0),
+});
+
 const t0 = performance.now();
-writeResults(dir, overrides);
-const scoredMs = performance.now() - t0;
-console.log(`scored ${files.length} series in ${(scoredMs / 1000).toFixed(1)} s → ${dir}`);
-
-const results = Object.fromEntries(PROFILES.map((p) => [p, runScorer(dir, p)])) as Record<
-  Profile,
-  ScorerSummary
->;
+const results = evaluate(overrides, "defaults", flag("engine"));
+const rows = series.size === 0 ? 0 : [...series.values()].flat().reduce((a, s) => a + s.rows.length, 0);
+console.log(
+  `scored ${[...series.values()].flat().length} series (${rows.toLocaleString("en")} rows) in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${root}`,
+);
 console.log("");
-console.log(`${"file".padEnd(28)}windows  fp rows  ${PROFILES.map((p) => p.padStart(20)).join("")}`);
-for (const [i, f] of results.standard.files.entries()) {
-  const raws = PROFILES.map((p) => results[p].files[i].raw.toFixed(3).padStart(20)).join("");
+console.log(
+  `${"corpus".padEnd(24)}${"found".padStart(8)}${"fp rows".padStart(9)}   ${"this detector".padEnd(18)}   ${"ARTime".padEnd(18)}   ${"Numenta HTM".padEnd(18)}`,
+);
+console.log(`${"".padEnd(44)}${"std  lowFP  lowFN   ".repeat(3)}`);
+for (const r of results) {
+  const c = corpora.find((x) => x.name === r.name)!;
+  const t = totals(r.scores.standard);
+  const ours = PROFILES.map((p) => r.scores[p].normalized) as Triple;
   console.log(
-    `${f.file.padEnd(28)}${`${f.windowsDetected}/${f.windows}`.padEnd(9)}${String(f.fpRows).padEnd(9)}${raws}`,
+    `${r.name.padEnd(24)}${`${t.detected}/${t.windows}`.padStart(8)}${String(t.fpRows).padStart(9)}   ${triple(ours)}   ${triple(c.artime)}   ${triple(c.htm)}`,
   );
+  if (flag("files")) {
+    for (const [i, f] of r.scores.standard.files.entries()) {
+      const raws = PROFILES.map((p) => r.scores[p].files[i].raw.toFixed(2).padStart(7)).join("");
+      console.log(
+        `    ${f.file.padEnd(44)}${`${f.windowsDetected}/${f.windows}`.padStart(6)}${String(f.fpRows).padStart(5)}${raws}`,
+      );
+    }
+  }
 }
-console.log(
-  `${"normalised".padEnd(46)}${PROFILES.map((p) => results[p].normalized.toFixed(1).padStart(20)).join("")}`,
-);
-console.log(
-  `${"ARTime (published)".padEnd(46)}${[83.8, 73.1, 89.2].map((v) => v.toFixed(1).padStart(20)).join("")}`,
-);
-console.log(
-  `${"Numenta HTM (published)".padEnd(46)}${[66.1, 61.2, 69.1].map((v) => v.toFixed(1).padStart(20)).join("")}`,
-);
 
 const summary: Record<string, unknown> = { bench: "nab" };
-for (const p of PROFILES) summary[p] = Number(results[p].normalized.toFixed(1));
-
-if (process.argv.includes("--loo")) summary.leaveOneOut = leaveOneOut();
-if (!keep) rmSync(dir, { recursive: true, force: true });
+const tweets = results.find((r) => r.name === "realTweets");
+if (tweets) for (const p of PROFILES) summary[p] = Number(tweets.scores[p].normalized.toFixed(1));
+summary.corpora = Object.fromEntries(
+  results.map((r) => [
+    r.name,
+    {
+      ...Object.fromEntries(PROFILES.map((p) => [p, Number(r.scores[p].normalized.toFixed(1))])),
+      ...totals(r.scores.standard),
+    },
+  ]),
+);
+if (flag("loco")) summary.loco = leaveOneCorpusOut();
+if (!keep) rmSync(root, { recursive: true, force: true });
 console.log(JSON.stringify(summary));
 
 /**
- * Leave-one-file-out: tune a small grid on four files, score the fifth. Grid points are scored once per
- * file (per profile) with the real scorer; folds then just pick from that table.
+ * Leave-one-corpus-out over a grid of `alarm.alpha`: every grid point scores every corpus once; each fold
+ * then picks the point with the best mean normalised standard score over the other corpora.
  */
-function leaveOneOut(): Record<string, unknown> {
-  const grid: { label: string; config: Config }[] = [];
-  for (const alpha of [1e-5, 1e-6, 1e-8])
-    for (const minRatio of [2, 2.5, 3])
-      for (const endQuietBuckets of [12, 24, 48])
-        for (const h of [6, 8, 12])
-          grid.push({
-            label: `detected.alpha=${alpha} detected.minRatio=${minRatio} endQuietBuckets=${endQuietBuckets} cusum.h=${h}`,
-            config: {
-              ...overrides,
-              detected: { ...overrides.detected, alpha, minRatio },
-              endQuietBuckets,
-              cusum: { ...overrides.cusum, h },
-            },
-          });
-  console.log(`\nleave-one-file-out over a grid of ${grid.length} settings (tuned on the standard profile)…`);
-  // raw[g][profile] = file → raw score
-  const raw: Record<Profile, Map<string, { raw: number; windows: number }>>[] = [];
-  grid.forEach(({ config }, g) => {
-    const gdir = join(dir, `grid-${g}`);
-    writeResults(gdir, config);
-    const per = {} as Record<Profile, Map<string, { raw: number; windows: number }>>;
-    for (const p of PROFILES) {
-      per[p] = new Map(runScorer(gdir, p).files.map((f) => [f.file, { raw: f.raw, windows: f.windows }]));
-    }
-    raw.push(per);
-    rmSync(gdir, { recursive: true, force: true });
-  });
-  const total = (g: number, p: Profile, skip?: string) =>
-    files.filter((f) => f !== skip).reduce((s, f) => s + raw[g][p].get(f)!.raw, 0);
-  const windowsOf = (p: Profile, skip?: string) =>
-    files.filter((f) => f !== skip).reduce((s, f) => s + raw[0][p].get(f)!.windows, 0);
+function leaveOneCorpusOut(): Record<string, unknown> {
+  const grid = [0.3, 1, 3];
+  console.log(`\nleave-one-corpus-out: alarm.alpha chosen from {${grid.join(", ")}} on the other corpora`);
+  const byAlpha = grid.map((alpha) =>
+    alpha === 1 && overrides.alarm?.alpha === undefined
+      ? results
+      : evaluate({ ...overrides, alarm: { ...overrides.alarm, alpha } }, `alpha-${alpha}`),
+  );
+  const score = (g: number, name: string, p: Profile) =>
+    byAlpha[g].find((r) => r.name === name)!.scores[p].normalized;
   const out: Record<string, unknown> = {};
-  const bestIn: Record<string, number> = {};
-  for (const p of PROFILES) {
-    let heldRaw = 0;
-    for (const held of files) {
-      let best = 0;
-      for (let g = 1; g < grid.length; g++)
-        if (total(g, "standard", held) > total(best, "standard", held) + 1e-9) best = g;
-      heldRaw += raw[best][p].get(held)!.raw;
-      if (p === "standard")
-        console.log(`  held out ${held.padEnd(26)} tuned on the other four → ${grid[best].label}`);
-    }
-    out[p] = Number(normalise(heldRaw, windowsOf(p), p).toFixed(1));
-    // For reference: the best single setting for all five files (in-sample, optimistic).
+  for (const held of corpora) {
+    const others = corpora.filter((c) => c.name !== held.name);
     let best = 0;
-    for (let g = 1; g < grid.length; g++) if (total(g, p) > total(best, p)) best = g;
-    bestIn[p] = Number(normalise(total(best, p), windowsOf(p), p).toFixed(1));
+    const mean = (g: number) => others.reduce((a, c) => a + score(g, c.name, "standard"), 0) / others.length;
+    for (let g = 1; g < grid.length; g++) if (mean(g) > mean(best) + 1e-9) best = g;
+    const held3 = PROFILES.map((p) => score(best, held.name, p)) as Triple;
+    console.log(`  ${held.name.padEnd(24)}alpha ${String(grid[best]).padEnd(5)}${triple(held3)}`);
+    out[held.name] = {
+      alpha: grid[best],
+      ...Object.fromEntries(PROFILES.map((p, i) => [p, Number(held3[i].toFixed(1))])),
+    };
   }
-  console.log(
-    `  leave-one-out normalised: ${PROFILES.map((p) => `${p} ${(out[p] as number).toFixed(1)}`).join(" · ")}`,
-  );
-  console.log(
-    `  (best grid point fitted on all five, optimistic: ${PROFILES.map((p) => `${p} ${bestIn[p].toFixed(1)}`).join(" · ")})`,
-  );
-  return { ...out, gridSize: grid.length, bestInSample: bestIn };
+  return out;
 }

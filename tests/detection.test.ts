@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { and, asc, eq, notInArray } from "drizzle-orm";
+import { and, asc, eq, notInArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CellDecision } from "~/domain/detection";
 import { poisson, rng } from "~/domain/detection/synthetic";
@@ -15,6 +15,7 @@ import {
   CLOSE_GRACE_MS,
   clearDetection,
   type DetectionContext,
+  DetectionStoreError,
   type DetectOptions,
   detect,
   listSpikes,
@@ -336,6 +337,33 @@ describe("spike lifecycle in the database", () => {
     expect(fresh.startedAt.getTime()).toBeGreaterThanOrEqual(at - 15 * MINUTE);
     // The stale one ends where the new one starts.
     expect(stale.endedAt).toEqual(fresh.startedAt);
+  });
+});
+
+describe("a write that breaks a rule of the database", () => {
+  it("fails with a message naming the constraint, not the SQL, and stores nothing of the run", async () => {
+    const { t, ctx } = await scenarioDatabase(["outage"]);
+    try {
+      const db = t.database.db;
+      await addCounts(db, t.org.id, DAY0, T + 30 * MINUTE, [
+        { region: "CA", topic: "outage", from: T, to: T + 30 * MINUTE, extra: 40 },
+      ]);
+      // A rule the detector's rows break (added for this test): no spike in California.
+      await db.execute(sql`alter table spikes add constraint test_no_california check (region_code <> 'CA')`);
+      const failure = await replay(ctx, T - 6 * HOUR, T + 30 * MINUTE).then(
+        () => null,
+        (error: unknown) => error as Error,
+      );
+      expect(failure).toBeInstanceOf(DetectionStoreError);
+      expect(failure?.message).toMatch(
+        /^detect could not store .*CA\|outage.*: it breaks test_no_california/,
+      );
+      expect(failure?.message).not.toMatch(/insert into|Failed query/i);
+      expect(await storedSpikes(db, t.org.id)).toEqual([]);
+      expect(await storedClusters(db, t.org.id)).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 });
 
@@ -709,6 +737,16 @@ describe("CLI detect, spikes and score-series", () => {
     // --from/--to select by detection time.
     const after = await cli(["spikes", "--from", iso(T + HOUR), "--json"], target.env);
     expect(JSON.parse(after.stdout)).toEqual({ spikes: [] });
+  });
+
+  it("detect without --from replays all stored history, however far back it was imported", async () => {
+    // Regression: without --from only the day before now was evaluated, so history imported from the
+    // past (these counts are weeks old) gave {"spikes":[]}.
+    // The range ends two quiet days after the outage: "the day before the end" would miss it.
+    const res = await cli(["detect", "--to", iso(END + 2 * DAY), "--json"], target.env);
+    expect(res.code).toBe(0);
+    const withoutId = (list: Record<string, unknown>[]) => list.map(({ id, ...rest }) => rest);
+    expect(withoutId(JSON.parse(res.stdout).spikes)).toEqual(withoutId(detected.spikes));
   });
 
   it("answers bad options with a usage error and exit code 2", async () => {

@@ -285,3 +285,103 @@ describe("intake of awkward text", () => {
     });
   });
 });
+
+describe("ambiguous place names placed from context", () => {
+  // Distinct posts (identical ones would count once, as amplification).
+  const VT_TEXTS = [
+    "no power here since 6, anyone else?",
+    "lights just went out on our street",
+    "power outage on Main St, whole block is dark",
+    "is the power out for everyone? our house is dark",
+    "outage here too, no electricity since dinner",
+    "power went out mid meeting, any ETA?",
+  ];
+  const at = (minute: number) => new Date(Date.parse("2026-11-05T18:00:00Z") + minute * 60_000).toISOString();
+  async function regionOf(source: string, externalId: string) {
+    const [row] = await t.database.db
+      .select({
+        region: complaints.regionCode,
+        method: complaints.regionMethod,
+        conf: complaints.regionConfidence,
+      })
+      .from(complaints)
+      .where(
+        and(
+          eq(complaints.orgId, t.org.id),
+          eq(complaints.source, source),
+          eq(complaints.externalId, externalId),
+        ),
+      );
+    return row;
+  }
+
+  it("leaves '#Burlington' unplaced on an ordinary day", async () => {
+    await ingest(
+      ctx,
+      lines([{ source: "x", externalId: "amb-0", text: "power out again #Burlington", createdAt: at(0) }]),
+    );
+    expect(await regionOf("x", "amb-0")).toEqual({ region: null, method: "none", conf: 0 });
+  });
+
+  it("places '#Burlington' and 'in Montpelier' in Vermont during a Vermont outage, with a lower confidence", async () => {
+    // An earlier import: outage complaints placed in Vermont by their profiles, in the hour before.
+    await ingest(
+      ctx,
+      lines(
+        VT_TEXTS.map((text, i) => ({
+          source: "x",
+          externalId: `vt-${i}`,
+          text,
+          createdAt: at(60 + 5 * i),
+          location: "Rutland, VT",
+          author: { handle: `@vt${i}` },
+        })),
+      ),
+    );
+    await ingest(
+      ctx,
+      lines([
+        { source: "x", externalId: "amb-1", text: "power out again #Burlington", createdAt: at(100) },
+        {
+          source: "mastodon",
+          externalId: "amb-2",
+          text: "Power out in Montpelier since 6pm",
+          createdAt: at(101),
+        },
+      ]),
+    );
+    for (const [source, id] of [
+      ["x", "amb-1"],
+      ["mastodon", "amb-2"],
+    ]) {
+      const row = await regionOf(source, id);
+      expect(row).toMatchObject({ region: "VT", method: "place" });
+      expect(row.conf).toBeGreaterThan(0);
+      expect(row.conf).toBeLessThanOrEqual(0.5);
+    }
+    // They count in Vermont's outage cell.
+    const [vt] = await t.database.db
+      .select({ n: sql<number>`coalesce(sum(count), 0)::int` })
+      .from(complaintCounts)
+      .where(and(eq(complaintCounts.orgId, t.org.id), eq(complaintCounts.regionCode, "VT")));
+    expect(vt.n).toBe(8);
+  });
+
+  it("uses only what came before: a burst after the complaint does not place it", async () => {
+    await ingest(
+      ctx,
+      lines([
+        { source: "x", externalId: "amb-3", text: "outage again #Burlington", createdAt: at(300) },
+        ...VT_TEXTS.map((text, i) => ({
+          source: "x",
+          externalId: `vt-late-${i}`,
+          text,
+          createdAt: at(301 + i),
+          location: "Rutland, VT",
+          author: { handle: `@vtl${i}` },
+        })),
+      ]),
+    );
+    expect((await regionOf("x", "amb-3")).region).toBeNull();
+  });
+});

@@ -17,6 +17,8 @@ function isoOption(ctx: CommandContext, name: string): Date | undefined {
 /**
  * `detect [--from ISO] [--to ISO]`: replay detection over the stored counts in time order, as if live
  * (each bucket decided only from counts up to its end), replacing the stored spikes of that range.
+ * Without `--from` the replay covers all stored history (from the first counted bucket, however long
+ * ago it was imported); without `--to` it runs up to the last closed bucket.
  */
 export async function detectCommand(ctx: CommandContext): Promise<void> {
   const from = isoOption(ctx, "from");
@@ -28,7 +30,8 @@ export async function detectCommand(ctx: CommandContext): Promise<void> {
   await clearDetection({ db, orgId }, start, to?.getTime() ?? null);
   const result = await detect(
     { db, orgId },
-    { from: from?.getTime(), to: to ? to.getTime() - 5 * 60_000 : undefined, reset: true },
+    // `from: 0` is "the start of the stored counts" (the service starts at the first counted bucket).
+    { from: start, to: to ? to.getTime() - 5 * 60_000 : undefined, reset: true },
   );
   const spikes = await listSpikes(db, orgId, { from, to });
   if (ctx.json) {
@@ -64,8 +67,9 @@ function printSpikes(ctx: CommandContext, spikes: Awaited<ReturnType<typeof list
 }
 
 /**
- * `score-series <in.csv> <out.csv>`: the same detector on one count series (NAB format,
- * `timestamp,value`), writing `timestamp,anomaly_score` (0/1) with one row per input row.
+ * `score-series <in.csv> <out.csv>`: the detector for one series of any kind (`scoreSeries`: counts or
+ * continuous values, any sampling; NAB format, `timestamp,value`), writing `timestamp,anomaly_score`
+ * (0/1) with one row per input row.
  */
 export async function scoreSeriesCommand(ctx: CommandContext): Promise<void> {
   const [input, output] = ctx.args;

@@ -4,7 +4,14 @@ import { Transform } from "node:stream";
 import cliProgress from "cli-progress";
 import { parseCsv } from "~/domain/intake/csv";
 import { parseNdjson } from "~/domain/intake/ndjson";
-import { DEMO_BASE_RATE_PER_DAY, groundTruth, SCENARIOS, simulate, US_SIM_REGIONS } from "~/domain/simulator";
+import {
+  DEMO_BASE_RATE_PER_DAY,
+  groundTruth,
+  IMPORTED_SOURCES,
+  SCENARIOS,
+  simulate,
+  US_SIM_REGIONS,
+} from "~/domain/simulator";
 import { SYSTEM } from "~/services/audit.server";
 import { intakeContext } from "~/services/enrichment.server";
 import { exportComplaints } from "~/services/export.server";
@@ -153,8 +160,17 @@ export async function simulateCommand(ctx: CommandContext): Promise<void> {
     );
   const end = isoOption(ctx, "end")?.getTime() ?? Math.floor(Date.now() / 3_600_000) * 3_600_000;
   const from = end - days * 86_400_000;
-  // Incidents play out on the last day, in the afternoon (US time), over a background of ordinary traffic.
-  const incidents = make(scenario === "mixed-fortnight" ? from : end - 86_400_000 + 20 * 3_600_000);
+  // Incidents play out on the last day, in the afternoon (US time), over a background of ordinary traffic;
+  // the fortnight from the start; the imported-history week over the last seven days, with X, Mastodon
+  // and helpdesk tickets as the only sources.
+  const imported = scenario === "imported-history";
+  const incidents = make(
+    scenario === "mixed-fortnight"
+      ? from
+      : imported
+        ? end - 7 * 86_400_000
+        : end - 86_400_000 + 20 * 3_600_000,
+  );
   const file = createWriteStream(out);
   let n = 0;
   for (const record of simulate({
@@ -165,6 +181,7 @@ export async function simulateCommand(ctx: CommandContext): Promise<void> {
     baseRatePerDay: Number(ctx.options.rate ?? DEMO_BASE_RATE_PER_DAY),
     incidents,
     labels: false,
+    ...(imported ? { sources: IMPORTED_SOURCES } : {}),
   })) {
     if (!file.write(`${JSON.stringify(record)}\n`))
       await new Promise<void>((resolve) => file.once("drain", () => resolve()));

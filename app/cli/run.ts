@@ -115,7 +115,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   "score-series": {
     usage: "score-series <in.csv> <out.csv>",
-    summary: "run the detector on one count series (NAB format): timestamp,anomaly_score",
+    summary: "run the detector for one series of any kind (NAB format): timestamp,anomaly_score",
     run: scoreSeriesCommand,
   },
   simulate: {

@@ -5,6 +5,7 @@ import { StreamPanel } from "~/components/room/complaint-stream";
 import { CoveragePanel } from "~/components/room/coverage-panel";
 import { ActionResult, RoomHeader } from "~/components/room/header";
 import { MapPanel } from "~/components/room/map-panel";
+import { MetricsPanel } from "~/components/room/metrics-panel";
 import { ReplyQueuePanel } from "~/components/room/reply-queue-panel";
 import { SpikesPanel } from "~/components/room/spikes-panel";
 import { StateControls } from "~/components/room/state-controls";
@@ -110,6 +111,7 @@ const PANELS: RoomPanel[] = [
   { id: "spikes", column: "side", Panel: SpikesPanel },
   { id: "reply-queue", column: "side", Panel: ReplyQueuePanel },
   { id: "coverage", column: "side", Panel: CoveragePanel },
+  { id: "metrics", column: "side", Panel: MetricsPanel },
   { id: "timeline", column: "side", Panel: TimelinePanel },
 ];
 

@@ -1,28 +1,34 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { EmptyState } from "~/components/empty-state";
-import { countOpenIncidents } from "~/services/incidents.server";
+import { MetricsOverviewView } from "~/components/metrics/overview-view";
+import { filterQuery, parseMetricsFilter } from "~/domain/metrics/filters";
+import { metricsOverview } from "~/services/metrics-overview.server";
 import { requirePermission } from "~/utils/auth.server";
+import { ValidationError } from "~/utils/errors";
 
 export const meta: MetaFunction = () => [{ title: "Metrics · Clarion" }];
 
+/** Comms metrics across incidents, filtered by period, region and severity (query parameters). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = await requirePermission(request, context, "console.read");
-  return { openIncidents: await countOpenIncidents(services.db, services.orgId) };
+  const parsed = parseMetricsFilter(new URL(request.url).searchParams, Date.now());
+  if (!parsed.ok) {
+    return data({ values: parsed.values, errors: parsed.errors, overview: null, query: "" }, { status: 400 });
+  }
+  const f = parsed.filter;
+  const values = { from: f.fromDay, to: f.toDay, region: f.region ?? "", severity: f.severity ?? "" };
+  try {
+    const overview = await metricsOverview(services.db, services.orgId, f);
+    return { values, errors: {} as Record<string, string>, overview, query: filterQuery(f) };
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      return data({ values, errors: error.fields, overview: null, query: "" }, { status: 400 });
+    }
+    throw error;
+  }
 }
 
 export default function Metrics() {
-  useLoaderData<typeof loader>();
-  return (
-    <>
-      <h1>Metrics</h1>
-      <EmptyState title="No incidents to measure yet">
-        <p>
-          For each incident Clarion measures the time to the first public update, whether the promised update
-          cadence was kept, how many complaints were answered, and complaint volume after each update. They
-          appear here once an incident has run.
-        </p>
-      </EmptyState>
-    </>
-  );
+  const { values, errors, overview, query } = useLoaderData<typeof loader>();
+  return <MetricsOverviewView values={values} errors={errors} overview={overview} query={query} />;
 }

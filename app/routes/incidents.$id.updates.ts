@@ -55,7 +55,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const needed = INTENT_PERMISSIONS[intent];
   if (!needed) {
     await requirePermission(request, context, "console.read");
-    return data({ intent, error: "Unknown action: reload the page and try again." }, { status: 400 });
+    return Response.json(
+      { intent, error: "Unknown action: reload the page and try again." },
+      { status: 400 },
+    );
   }
   const { user, services } = await requireAnyPermission(request, context, needed);
   const incidentId = positiveId(params.id);
@@ -79,16 +82,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         const row = form.updateId
           ? await editUpdate(db, orgId, updateId(), input, actor)
           : await createUpdate(db, orgId, incidentId, input, actor);
-        if (form.then === "submit") await submitUpdate(db, orgId, row.id, actor);
-        return {
+        if (form.after === "submit") await submitUpdate(db, orgId, row.id, actor);
+        return Response.json({
           intent,
-          ok: form.then === "submit" ? "Sent for approval." : "Draft saved.",
+          ok: form.after === "submit" ? "Sent for approval." : "Draft saved.",
           updateId: row.id,
-        };
+        });
       }
       case "submit":
         await submitUpdate(db, orgId, updateId(), actor);
-        return { intent, ok: "Sent for approval." };
+        return Response.json({ intent, ok: "Sent for approval." });
       case "approve": {
         const result = await approveUpdate(
           db,
@@ -99,41 +102,41 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           { publicUrl: services.publicUrl() },
         );
         services.kickDelivery();
-        return {
+        return Response.json({
           intent,
           ok: result.published
             ? `Approved and published: ${result.deliveries} ${result.deliveries === 1 ? "channel" : "channels"} queued.`
             : "Approved: it will go out at its scheduled time (or when publishing is resumed).",
-        };
+        });
       }
       case "request_changes":
         await requestChanges(db, orgId, updateId(), form.comment, actor);
-        return { intent, ok: "Sent back to the author." };
+        return Response.json({ intent, ok: "Sent back to the author." });
       case "withdraw":
         await withdrawUpdate(db, orgId, updateId(), actor);
-        return { intent, ok: "Withdrawn." };
+        return Response.json({ intent, ok: "Withdrawn." });
       case "comment":
         await commentOnUpdate(db, orgId, updateId(), form.comment, actor);
-        return { intent, ok: "Comment added." };
+        return Response.json({ intent, ok: "Comment added." });
       case "pause": {
         const held = await pausePublishing(db, orgId, form.reason, actor);
-        return {
+        return Response.json({
           intent,
           ok: `Publishing paused: ${held.deliveries} deliveries and ${held.updates} updates held.`,
-        };
+        });
       }
       case "resume": {
         const held = await resumePublishing(db, orgId, actor);
         services.kickDelivery();
-        return {
+        return Response.json({
           intent,
           ok: `Publishing resumed: ${held.deliveries} deliveries and ${held.updates} updates released.`,
-        };
+        });
       }
       case "delivery": {
         const action = String(form.action ?? "");
         if (action !== "sent" && action !== "resend" && action !== "cancel") {
-          return data({ intent, error: "Choose mark sent, send again or cancel." }, { status: 400 });
+          return Response.json({ intent, error: "Choose mark sent, send again or cancel." }, { status: 400 });
         }
         await resolveDelivery(
           db,
@@ -143,18 +146,18 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           actor,
         );
         if (action === "resend") services.kickDelivery();
-        return {
+        return Response.json({
           intent,
           ok: { sent: "Marked as sent.", resend: "Queued again.", cancel: "Cancelled." }[action],
-        };
+        });
       }
     }
   } catch (error) {
     if (isAppError(error)) {
       const fields = "fields" in error ? (error as { fields: Record<string, string> }).fields : {};
-      return data({ intent, error: error.message, fields }, { status: error.status });
+      return Response.json({ intent, error: error.message, fields }, { status: error.status });
     }
     throw error;
   }
-  return data({ intent, error: "Unknown action." }, { status: 400 });
+  return Response.json({ intent, error: "Unknown action." }, { status: 400 });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lte, min, ne, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lte, min, ne, notInArray, type SQL, sql } from "drizzle-orm";
 import {
   ALL_REGIONS,
   affectedArea,
@@ -19,7 +19,9 @@ import {
   type TrackerState,
   trackBucket,
 } from "~/domain/detection";
+import { AppError } from "~/utils/errors";
 import type { Db } from "~db/client.server";
+import { dbErrorInfo } from "~db/errors";
 import {
   complaintCounts,
   detectionRuns,
@@ -48,6 +50,42 @@ export const CLOSE_GRACE_MS = 60_000;
 /** Ended spikes stay in clustering this long, so a cluster keeps members that just ended. */
 const CLUSTER_MEMORY_MS = 2 * 3600_000;
 const JOB = "detector";
+
+/** What each constraint of the detection tables guarantees, for messages about a write that broke it. */
+const CONSTRAINT_MEANING: Record<string, string> = {
+  spikes_open_cell_key: "at most one open spike per region × topic",
+  spikes_org_key: "one row per spike key",
+  spikes_cluster_id_spike_clusters_id_fk: "a spike's cluster must exist",
+  spike_clusters_org_key: "one row per cluster key",
+  spikes_level_check: "level is possible or detected",
+  spike_clusters_level_check: "level is possible or detected",
+};
+
+/** A detection result that could not be stored: which one, and which rule of the database it broke. */
+export class DetectionStoreError extends AppError {
+  constructor(
+    readonly what: string,
+    readonly constraint: string | null,
+    detail: string,
+  ) {
+    super(`detect could not store ${what}: ${detail}`);
+  }
+}
+
+/** Runs one write; a failure becomes a DetectionStoreError naming the constraint, not the SQL. */
+async function storing<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const info = dbErrorInfo(error);
+    if (!info) throw error;
+    const meaning = info.constraint ? CONSTRAINT_MEANING[info.constraint] : undefined;
+    const broke = info.constraint
+      ? `it breaks ${info.constraint}${meaning ? ` (${meaning})` : ""}`
+      : `${info.message}${info.code ? ` (SQLSTATE ${info.code})` : ""}`;
+    throw new DetectionStoreError(what, info.constraint, `${broke}${info.detail ? `. ${info.detail}` : ""}`);
+  }
+}
 
 export interface DetectionContext {
   db: Db;
@@ -204,45 +242,65 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
   const spikeChanges = new Map<string, Spike>();
   const clusterOfSpike = new Map<string, string>();
   const clusterChanges = new Map<string, SpikeCluster>();
-  const absorbedKeys = new Set<string>();
+  /** Cluster keys merged into another during this run → the key that absorbed them (see `persist`). */
+  const absorbedInto = new Map<string, string>();
   let evaluated = 0;
 
+  // Per-bucket inputs without per-bucket garbage: one CellInput per cell, reused; each past week's
+  // counts copied into the cell's own buffers (the engine reads inputs only during the call).
+  const width = 2 * config.seasonal.halfWidth + 1;
+  const zones = [...new Set(cells.map((c) => c.timeZone))];
+  const zoneOf = cells.map((c) => zones.indexOf(c.timeZone));
+  const seriesOf = cells.map((c) => counts.cell(`${c.region}|${c.topic}`));
+  const weekBuffers = cells.map(() =>
+    Array.from({ length: config.seasonal.weeks }, () => new Float64Array(width)),
+  );
+  const states = cells.map((c) => cellStates.get(`${c.region}|${c.topic}`) ?? null);
+  const inputs: CellInput[] = cells.map((c, k) => ({
+    region: c.region,
+    topic: c.topic,
+    observed: 0,
+    seasonal: [],
+    recent: seriesOf[k].subarray(0, 0),
+    state: states[k],
+  }));
   for (let t = warmFrom; t <= to; t += BUCKET) {
     const i = counts.index(t);
-    const anchorsByZone = new Map<string, number[][]>();
-    const inputs: CellInput[] = cells.map((cell) => {
-      const key = `${cell.region}|${cell.topic}`;
-      const series = counts.cell(key);
-      let anchors = anchorsByZone.get(cell.timeZone);
-      if (!anchors) {
-        anchors = seasonalBucketStarts(
-          t,
-          cell.timeZone,
-          config.seasonal.weeks,
-          config.seasonal.halfWidth,
-          config.bucketMinutes,
-        ).filter((week) => week[0] >= dataStart);
-        anchorsByZone.set(cell.timeZone, anchors);
+    // The first index of each past week's window, per time zone (weeks before the counts began left out).
+    const firsts = zones.map((zone) =>
+      seasonalBucketStarts(t, zone, config.seasonal.weeks, config.seasonal.halfWidth, config.bucketMinutes)
+        .filter((week) => week[0] >= dataStart)
+        .map((week) => counts.index(week[0])),
+    );
+    const recentStart = Math.max(counts.index(Math.max(dataStart, t - config.recentBuckets * BUCKET)), 0);
+    for (let k = 0; k < cells.length; k++) {
+      const series = seriesOf[k];
+      const weeks = firsts[zoneOf[k]];
+      const buffers = weekBuffers[k];
+      const seasonal: Float64Array[] = [];
+      for (let w = 0; w < weeks.length; w++) {
+        const a = weeks[w];
+        const buffer = buffers[w];
+        if (a >= 0) {
+          for (let j = 0; j < width; j++) buffer[j] = series[a + j] ?? 0;
+          seasonal.push(buffer);
+        } else {
+          // Never in practice (the counts are loaded from a full lookback before the first bucket):
+          // a window starting before them keeps what was loaded of it.
+          const n = Math.max(0, a + width);
+          for (let j = 0; j < n; j++) buffer[j] = series[j];
+          seasonal.push(buffer.subarray(0, n));
+        }
       }
-      const seasonal = anchors.map((week) => {
-        const a = counts.index(week[0]);
-        return series.subarray(Math.max(0, a), Math.max(0, a + week.length));
-      });
-      const recentStart = Math.max(counts.index(Math.max(dataStart, t - config.recentBuckets * BUCKET)), 0);
-      return {
-        region: cell.region,
-        topic: cell.topic,
-        observed: series[i] ?? 0,
-        seasonal,
-        recent: series.subarray(recentStart, i),
-        state: cellStates.get(key) ?? null,
-      };
-    });
+      const input = inputs[k];
+      input.observed = series[i] ?? 0;
+      input.seasonal = seasonal;
+      input.recent = series.subarray(recentStart, i);
+      input.state = states[k];
+    }
     const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config });
     options.onDecisions?.(t, decisions);
-    decisions.forEach((d, k) => {
-      cellStates.set(`${cells[k].region}|${cells[k].topic}`, d.state);
-    });
+    for (let k = 0; k < decisions.length; k++) states[k] = decisions[k].state;
     const tracked = trackBucket(job.tracker, t, decisions, config);
     job.tracker = tracked.state;
     const storing = t >= from;
@@ -266,13 +324,21 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       for (const c of clusters)
         for (const m of c.members) if (spikeChanges.has(m)) clusterOfSpike.set(m, c.id);
       const before = new Map(job.clusters.map((c) => [c.id, c]));
+      const absorbedNow = new Set<string>();
       for (const c of clusters) {
+        // A key seen again (a later cluster whose first member gives the same id) lives on: it is
+        // stored, not deleted as the absorbed cluster it once was.
+        absorbedInto.delete(c.id);
         if (!sameCluster(before.get(c.id), c)) clusterChanges.set(c.id, c);
-        for (const a of c.absorbed) absorbedKeys.add(a);
+        for (const a of c.absorbed) {
+          absorbedNow.add(a);
+          absorbedInto.set(a, c.id);
+          clusterChanges.delete(a);
+        }
       }
       // Clusters whose members all left clustering memory have ended for good.
       for (const old of job.clusters)
-        if (!clusters.some((c) => c.id === old.id) && !absorbedKeys.has(old.id)) {
+        if (!clusters.some((c) => c.id === old.id) && !absorbedNow.has(old.id)) {
           clusterChanges.set(old.id, { ...old, endedAt: old.endedAt ?? t });
         }
     }
@@ -280,6 +346,10 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     evaluated++;
   }
 
+  cells.forEach((c, k) => {
+    if (states[k] !== null || cellStates.has(`${c.region}|${c.topic}`))
+      cellStates.set(`${c.region}|${c.topic}`, states[k]);
+  });
   const changedClusterIds = await persist(ctx, {
     to,
     job,
@@ -287,7 +357,7 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     spikeChanges: [...spikeChanges.values()],
     clusterOfSpike,
     clusterChanges: [...clusterChanges.values()],
-    absorbedKeys: [...absorbedKeys],
+    absorbedInto,
   });
   await suggestIncidents(ctx);
   return { evaluated, from, to, changedClusterIds };
@@ -432,74 +502,117 @@ async function persist(
     spikeChanges: Spike[];
     clusterOfSpike: ReadonlyMap<string, string>;
     clusterChanges: SpikeCluster[];
-    absorbedKeys: string[];
+    absorbedInto: ReadonlyMap<string, string>;
   },
 ): Promise<number[]> {
   const { db, orgId } = ctx;
+  // Where a cluster key ended up: absorbed clusters resolve to the cluster that holds them now (merges
+  // chain: A into B, later B into C). A spike is never stored pointing at a cluster row deleted below.
+  const survivorOf = (key: string): string => {
+    let k = key;
+    for (let hops = 0; hops < 1000 && changes.absorbedInto.has(k); hops++) k = changes.absorbedInto.get(k)!;
+    return k;
+  };
+  const now = new Date();
   return db.transaction(async (tx) => {
     const changedIds: number[] = [];
     const idByKey = new Map<string, number>();
-    for (const c of changes.clusterChanges) {
-      const values = {
-        topicSlug: c.topic,
-        regions: c.regions,
-        level: c.level,
-        startedAt: new Date(c.startedAt),
-        detectedAt: new Date(c.detectedAt),
-        peakAt: new Date(c.peakAt),
-        endedAt: c.endedAt === null ? null : new Date(c.endedAt),
-        observed: Math.round(c.observed),
-        expected: c.expected,
-        score: Number.isFinite(c.score) ? c.score : 99,
-        updatedAt: new Date(),
-      };
-      const [row] = await tx
-        .insert(spikeClusters)
-        .values({ orgId, key: c.id, ...values })
-        .onConflictDoUpdate({ target: [spikeClusters.orgId, spikeClusters.key], set: values })
-        .returning({ id: spikeClusters.id });
-      idByKey.set(c.id, row.id);
-      changedIds.push(row.id);
+    const clusterRows = changes.clusterChanges.map((c) => ({
+      orgId,
+      key: c.id,
+      topicSlug: c.topic,
+      regions: c.regions,
+      level: c.level,
+      startedAt: new Date(c.startedAt),
+      detectedAt: new Date(c.detectedAt),
+      peakAt: new Date(c.peakAt),
+      endedAt: c.endedAt === null ? null : new Date(c.endedAt),
+      observed: Math.round(c.observed),
+      expected: c.expected,
+      score: Number.isFinite(c.score) ? c.score : 99,
+      updatedAt: now,
+    }));
+    for (let i = 0; i < clusterRows.length; i += CHUNK) {
+      const chunk = clusterRows.slice(i, i + CHUNK);
+      const rows = await storing(`${chunk.length} spike clusters`, () =>
+        tx
+          .insert(spikeClusters)
+          .values(chunk)
+          .onConflictDoUpdate({
+            target: [spikeClusters.orgId, spikeClusters.key],
+            set: excludedColumns(spikeClusters, [
+              "topicSlug",
+              "regions",
+              "level",
+              "startedAt",
+              "detectedAt",
+              "peakAt",
+              "endedAt",
+              "observed",
+              "expected",
+              "score",
+              "updatedAt",
+            ]),
+          })
+          .returning({ id: spikeClusters.id, key: spikeClusters.key }),
+      );
+      for (const r of rows) {
+        idByKey.set(r.key, r.id);
+        changedIds.push(r.id);
+      }
     }
-    // Clusters merged into another: the survivor inherits an incident link, the absorbed row goes.
-    if (changes.absorbedKeys.length > 0) {
+    const idOf = async (key: string): Promise<number | undefined> => {
+      if (!idByKey.has(key)) {
+        const [row] = await tx
+          .select({ id: spikeClusters.id })
+          .from(spikeClusters)
+          .where(and(eq(spikeClusters.orgId, orgId), eq(spikeClusters.key, key)));
+        if (row) idByKey.set(key, row.id);
+      }
+      return idByKey.get(key);
+    };
+    // Clusters merged into another: the survivor inherits an incident link and the spikes, the absorbed
+    // row goes.
+    const absorbedKeys = [...changes.absorbedInto.keys()];
+    if (absorbedKeys.length > 0) {
       const absorbed = await tx
         .select()
         .from(spikeClusters)
-        .where(and(eq(spikeClusters.orgId, orgId), inArray(spikeClusters.key, changes.absorbedKeys)));
+        .where(and(eq(spikeClusters.orgId, orgId), inArray(spikeClusters.key, absorbedKeys)));
       for (const old of absorbed) {
-        const survivor = changes.job.clusters.find((c) => c.absorbed.includes(old.key));
-        const survivorId = survivor ? idByKey.get(survivor.id) : undefined;
-        if (survivorId && old.incidentId) {
+        const survivorId = await idOf(survivorOf(old.key));
+        await storing(`the merge of cluster ${old.key}`, async () => {
+          if (survivorId !== undefined && old.incidentId) {
+            await tx
+              .update(spikeClusters)
+              .set({ incidentId: sql`coalesce(${spikeClusters.incidentId}, ${old.incidentId})` })
+              .where(eq(spikeClusters.id, survivorId));
+          }
           await tx
-            .update(spikeClusters)
-            .set({ incidentId: sql`coalesce(${spikeClusters.incidentId}, ${old.incidentId})` })
-            .where(eq(spikeClusters.id, survivorId));
-        }
-        await tx
-          .update(spikes)
-          .set({ clusterId: survivorId ?? null })
-          .where(eq(spikes.clusterId, old.id));
-        await tx.delete(spikeClusters).where(eq(spikeClusters.id, old.id));
+            .update(spikes)
+            .set({ clusterId: survivorId ?? null })
+            .where(eq(spikes.clusterId, old.id));
+          await tx.delete(spikeClusters).where(eq(spikeClusters.id, old.id));
+        });
+        idByKey.delete(old.key);
       }
     }
     const memberCluster = new Map<string, string>();
     for (const c of changes.job.clusters) for (const m of c.members) memberCluster.set(m, c.id);
+    const spikeRows: (typeof spikes.$inferInsert)[] = [];
     for (const s of changes.spikeChanges) {
       const key = spikeKey(s);
       const clusterKey = memberCluster.get(key) ?? changes.clusterOfSpike.get(key);
-      let clusterId = clusterKey ? idByKey.get(clusterKey) : undefined;
-      if (clusterKey && clusterId === undefined) {
-        const [row] = await tx
-          .select({ id: spikeClusters.id })
-          .from(spikeClusters)
-          .where(and(eq(spikeClusters.orgId, orgId), eq(spikeClusters.key, clusterKey)));
-        clusterId = row?.id;
-      }
-      const values = {
-        // A spike whose cluster is no longer in memory (ended > CLUSTER_MEMORY_MS ago, or a replay that
-        // starts after it) keeps the cluster it was stored with.
-        ...(clusterId !== undefined ? { clusterId } : {}),
+      // A spike whose cluster is no longer in memory (ended > CLUSTER_MEMORY_MS ago, or a replay that
+      // starts after it) keeps the cluster it was stored with (null here: coalesced below).
+      const clusterId = clusterKey ? await idOf(survivorOf(clusterKey)) : undefined;
+      spikeRows.push({
+        orgId,
+        key,
+        regionCode: s.region,
+        topicSlug: s.topic,
+        startedAt: new Date(s.startedAt),
+        clusterId: clusterId ?? null,
         level: s.level,
         detectedAt: new Date(s.detectedAt),
         peakAt: new Date(s.peakAt),
@@ -507,35 +620,58 @@ async function persist(
         observed: Math.round(s.observed),
         expected: s.expected,
         score: Number.isFinite(s.score) ? s.score : 99,
-        updatedAt: new Date(),
-      };
-      if (s.endedAt === null) {
-        // One open spike per cell: one left open by an earlier run (a reset replay, a crash between
-        // runs) ends where this one starts rather than blocking it.
-        await tx
+        updatedAt: now,
+      });
+    }
+    // One open spike per cell (spikes_open_cell_key): one left open by an earlier run (a reset replay,
+    // a crash between runs) ends where this run's open spike of the cell starts rather than blocking it.
+    const opening = spikeRows.filter((r) => r.endedAt === null);
+    for (const r of opening) {
+      await storing(`the end of the spike left open before ${r.key}`, () =>
+        tx
           .update(spikes)
-          .set({ endedAt: new Date(s.startedAt), updatedAt: new Date() })
+          .set({ endedAt: r.startedAt, updatedAt: now })
           .where(
             and(
               eq(spikes.orgId, orgId),
-              eq(spikes.regionCode, s.region),
-              eq(spikes.topicSlug, s.topic),
+              eq(spikes.regionCode, r.regionCode),
+              eq(spikes.topicSlug, r.topicSlug),
               isNull(spikes.endedAt),
-              ne(spikes.key, key),
+              ne(spikes.key, r.key),
             ),
-          );
-      }
-      await tx
-        .insert(spikes)
-        .values({
-          orgId,
-          key,
-          regionCode: s.region,
-          topicSlug: s.topic,
-          startedAt: new Date(s.startedAt),
-          ...values,
-        })
-        .onConflictDoUpdate({ target: [spikes.orgId, spikes.key], set: values });
+          ),
+      );
+    }
+    // Ended spikes first: a cell's spike stored open by an earlier run is closed before the cell's new
+    // open spike is written (unique indexes are checked row by row, not at the end of a statement).
+    const ordered = [...spikeRows.filter((r) => r.endedAt !== null), ...opening];
+    for (let i = 0; i < ordered.length; i += CHUNK) {
+      const chunk = ordered.slice(i, i + CHUNK);
+      const what =
+        chunk.length === 1
+          ? `spike ${chunk[0].key}`
+          : `${chunk.length} spikes (${chunk[0].key} … ${chunk[chunk.length - 1].key})`;
+      await storing(what, () =>
+        tx
+          .insert(spikes)
+          .values(chunk)
+          .onConflictDoUpdate({
+            target: [spikes.orgId, spikes.key],
+            set: {
+              ...excludedColumns(spikes, [
+                "level",
+                "detectedAt",
+                "peakAt",
+                "endedAt",
+                "observed",
+                "expected",
+                "score",
+                "updatedAt",
+              ]),
+              clusterId: sql`coalesce(excluded.cluster_id, ${spikes.clusterId})`,
+            },
+          }),
+      );
     }
     const states = [...changes.cellStates.entries()];
     for (let i = 0; i < states.length; i += 200) {
@@ -549,13 +685,15 @@ async function persist(
           evaluatedThrough: new Date(changes.to),
         };
       });
-      await tx
-        .insert(detectorCells)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: [detectorCells.orgId, detectorCells.regionCode, detectorCells.topicSlug],
-          set: { state: sql`excluded.state`, evaluatedThrough: sql`excluded.evaluated_through` },
-        });
+      await storing("the detector's cell states", () =>
+        tx
+          .insert(detectorCells)
+          .values(chunk)
+          .onConflictDoUpdate({
+            target: [detectorCells.orgId, detectorCells.regionCode, detectorCells.topicSlug],
+            set: { state: sql`excluded.state`, evaluatedThrough: sql`excluded.evaluated_through` },
+          }),
+      );
     }
     await writeJobState(tx, orgId, JOB, changes.job);
     await tx
@@ -567,6 +705,21 @@ async function persist(
       });
     return changedIds;
   });
+}
+
+/** Rows per multi-row insert (well under the 65,535 bind parameters of one statement). */
+const CHUNK = 500;
+
+/** `{ col: excluded.col }` for an upsert's SET, by the columns' TypeScript names (snake_case in SQL). */
+function excludedColumns<T extends typeof spikes | typeof spikeClusters>(
+  _table: T,
+  names: (keyof T["$inferInsert"] & string)[],
+): Record<string, SQL> {
+  const out: Record<string, SQL> = {};
+  for (const name of names) {
+    out[name] = sql.raw(`excluded."${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}"`);
+  }
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull, max } from "drizzle-orm";
 import type { AppServices } from "~/context";
 import type { ComplaintRecord } from "~/domain/intake/record";
-import { buildRegionIndex, type RegionIndex, resolveRegion } from "~/domain/regions";
+import { buildRegionIndex, type RegionCandidate, type RegionIndex, resolveRegion } from "~/domain/regions";
 import { buildClassifier, sentimentScore, type TopicClassifier } from "~/domain/topics";
 import type { Db } from "~db/client.server";
 import { regions, topics } from "~db/schema";
@@ -17,6 +17,8 @@ export interface Enrichment {
   topicSlug: string;
   topicScore: number;
   sentiment: number;
+  /** Unplaced, but naming an ambiguous city: the regions it may be in (placed later from context). */
+  regionCandidates?: RegionCandidate[];
 }
 
 export interface Enricher {
@@ -63,6 +65,7 @@ export function createEnricher(version: string, index: RegionIndex, classifier: 
         topicSlug: topic.topic,
         topicScore: topic.score,
         sentiment: sentimentScore(record.text),
+        ...(region.candidates ? { regionCandidates: region.candidates } : {}),
       };
     },
   };

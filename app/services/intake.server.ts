@@ -6,6 +6,7 @@ import { queryRows } from "~db/client.server";
 import { sources } from "~db/schema";
 import { UNKNOWN_REGION } from "~db/schema/enums";
 import type { Enricher, Enrichment } from "./enrichment.server";
+import { placeAmbiguous } from "./region-context.server";
 
 /**
  * The one intake path. Every source (API, webhooks, CLI import, the report form, the demo feed) hands
@@ -193,6 +194,7 @@ async function writeBatch(
   options: IntakeOptions,
 ): Promise<{ inserted: number; duplicates: number }> {
   const { orgId, db } = ctx;
+  await placeAmbiguous(db, orgId, batch);
   const keyed = batch.map((entry) => {
     const { record } = entry;
     const repostOf = typeof record.repostOf === "string" ? record.repostOf : null;

@@ -64,10 +64,11 @@ export async function claimDeliveries(
                or exists (select 1 from status_updates u where u.id = d.update_id and u.state = 'published'))
           and not (d.update_id is not null and d.subscriber_id is null and exists (
             select 1 from deliveries e
-            join status_updates eu on eu.id = e.update_id and eu.state = 'published'
             where e.channel_id = d.channel_id and e.incident_id = d.incident_id
-              and e.subscriber_id is null
-              and e.id < d.id and e.state in ('pending', 'sending')))
+              and e.update_id is not null and e.subscriber_id is null
+              and e.id < d.id and e.state in ('pending', 'sending')
+              -- a scheduled update not yet out does not hold back what is published now
+              and exists (select 1 from status_updates p where p.id = e.update_id and p.state = 'published')))
         order by d.next_attempt_at, d.id
         limit ${options.limit}
         for update of d skip locked

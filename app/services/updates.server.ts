@@ -610,8 +610,7 @@ async function fillAtPublication(
     .where(eq(statusUpdates.id, update.id));
   for (const d of queued) {
     const fresh = frozen.payloads.find((p) => p.channelId === d.channelId);
-    if (fresh && fresh.ok)
-      await tx.update(deliveries).set({ payload: fresh.payload }).where(eq(deliveries.id, d.id));
+    if (fresh?.ok) await tx.update(deliveries).set({ payload: fresh.payload }).where(eq(deliveries.id, d.id));
   }
 }
 

@@ -38,7 +38,7 @@ function Body({ kind, variants }: { kind: ComposeChannelKind; variants: Composed
       return (
         <ol className="posts">
           {v.parts.map((p, i) => (
-            <li key={`${i}-${p.length}`}>
+            <li key={p}>
               <pre>{p}</pre>
               <span className="muted">{v.partLengths[i]}</span>
             </li>

@@ -257,12 +257,12 @@ export function Composer({
         </p>
       ) : null}
       <div className="row">
-        <button type="submit" name="then" value="draft" disabled={fetcher.state !== "idle"}>
+        <button type="submit" name="after" value="draft" disabled={fetcher.state !== "idle"}>
           Save draft
         </button>
         <button
           type="submit"
-          name="then"
+          name="after"
           value="submit"
           className="primary"
           disabled={fetcher.state !== "idle" || invalid.length > 0}

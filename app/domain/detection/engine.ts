@@ -205,9 +205,12 @@ export interface EvaluateBucketInput {
 }
 
 interface Reference {
-  /** Position ids (aligned across cells of one bucket, for parent sums) and values. */
-  keys: number[];
-  values: number[];
+  /**
+   * Position ids (aligned across cells of one bucket, for parent sums) and values: views into buffers
+   * reused from one `evaluateBucket` call to the next (valid only during the call).
+   */
+  keys: Int32Array;
+  values: Float64Array;
   source: BaselineSource;
   trusted: boolean;
 }
@@ -242,7 +245,7 @@ const MIN_SHARED_EXPECTED = 1e-6;
 export function evaluateBucket({ bucketStart, cells, config }: EvaluateBucketInput): CellDecision[] {
   const step = bucketMs(config);
   const states = cells.map((cell) => (cell.state ? upgradeState(cell.state) : null));
-  const references = cells.map((cell) => buildReference(cell, config));
+  const references = cells.map((cell, i) => buildReference(cell, config, referenceBuffers(i, config)));
   const summaries = references.map((r) => robustSummary(r.values, config.winsorK));
   const baselines = cells.map((_, i) => ownBaseline(states[i], references[i], summaries[i], config));
   const aggregates = new Map<string, number>();
@@ -461,24 +464,58 @@ function alignedCalibration(state: CellState | null, scales: readonly number[]):
  * its members position by position): weekly (w, j) → w·width + j; daily (d, j) after all weeks; the
  * short window's k-th bucket back after all days.
  */
+const keySpaces = new WeakMap<
+  DetectorConfig,
+  { width: number; daily: number; short: number; size: number }
+>();
+
 function keySpace(c: DetectorConfig): { width: number; daily: number; short: number; size: number } {
+  let space = keySpaces.get(c);
+  if (!space) {
+    space = computeKeySpace(c);
+    keySpaces.set(c, space);
+  }
+  return space;
+}
+
+function computeKeySpace(c: DetectorConfig): { width: number; daily: number; short: number; size: number } {
   const width = 2 * c.seasonal.halfWidth + 1;
   const daily = c.seasonal.weeks * width;
   const short = daily + c.dailyDays * width;
   return { width, daily, short, size: short + c.shortBuckets };
 }
 
-function buildReference(cell: CellInput, c: DetectorConfig): Reference {
+/**
+ * Reference buffers, one pair per cell position, reused across calls: the reference of every cell of
+ * every bucket would otherwise be two fresh arrays (the replay's largest source of garbage).
+ */
+const referencePool: { keys: Int32Array; values: Float64Array }[] = [];
+
+function referenceBuffers(i: number, c: DetectorConfig): { keys: Int32Array; values: Float64Array } {
+  const size = keySpace(c).size;
+  let b = referencePool[i];
+  if (!b || b.keys.length < size) {
+    b = { keys: new Int32Array(size), values: new Float64Array(size) };
+    referencePool[i] = b;
+  }
+  return b;
+}
+
+function buildReference(
+  cell: CellInput,
+  c: DetectorConfig,
+  buffers: { keys: Int32Array; values: Float64Array },
+): Reference {
   const h = c.seasonal.halfWidth;
   const { width, daily: dailyKey, short: shortKey } = keySpace(c);
-  const keys: number[] = [];
-  const values: number[] = [];
+  const { keys, values } = buffers;
+  let n = 0;
   const weeks = Math.min(cell.seasonal.length, c.seasonal.weeks);
   for (let w = 0; w < weeks; w++) {
     const row = cell.seasonal[w];
     for (let j = 0; j < row.length && j < width; j++) {
-      keys.push(w * width + j);
-      values.push(row[j]);
+      keys[n] = w * width + j;
+      values[n++] = row[j];
     }
   }
   let source: BaselineSource = weeks > 0 ? "weekly" : "none";
@@ -494,26 +531,25 @@ function buildReference(cell: CellInput, c: DetectorConfig): Reference {
       for (let j = 0; j < width; j++) {
         const at = first + j;
         if (at >= len) break;
-        keys.push(dailyKey + (d - 1) * width + j);
-        values.push(cell.recent[at]);
+        keys[n] = dailyKey + (d - 1) * width + j;
+        values[n++] = cell.recent[at];
       }
       days++;
     }
     if (days > 0) source = weeks > 0 ? "weekly+daily" : "daily";
   }
-  if (values.length < c.minReferenceValues) {
+  if (n < c.minReferenceValues) {
     // Under a day of history: the last few hours are all we have.
-    keys.length = 0;
-    values.length = 0;
+    n = 0;
     const len = cell.recent.length;
     const from = Math.max(0, len - c.shortBuckets);
     for (let at = from; at < len; at++) {
-      keys.push(shortKey + (len - at - 1));
-      values.push(cell.recent[at]);
+      keys[n] = shortKey + (len - at - 1);
+      values[n++] = cell.recent[at];
     }
-    source = values.length >= c.minReferenceValues ? "short" : "none";
+    source = n >= c.minReferenceValues ? "short" : "none";
   }
-  return { keys, values, source, trusted };
+  return { keys: keys.subarray(0, n), values: values.subarray(0, n), source, trusted };
 }
 
 function levelFactor(state: CellState | null, c: DetectorConfig): number {
@@ -837,20 +873,13 @@ function decideCell(
   const lnAlphaP = Math.log(c.possible.alpha * alphaFactor);
   const lnAlphaD = Math.log(c.detected.alpha * alphaFactor);
   // A level is met when one window passes its alpha (after the corrections), count and ratio.
-  const meets = (t: DetectorConfig["possible"], lnAlpha: number, only1 = false) =>
-    b.tested &&
-    tests.some(
-      (w) =>
-        (!only1 || w.w === 1) &&
-        w.logP + lnScales + lnAdjust <= lnAlpha &&
-        w.observed >= t.minCount &&
-        w.observed >= t.minRatio * w.expected,
-    );
-  const meetsDetected = meets(c.detected, lnAlphaD);
-  const meetsPossible = meetsDetected || meets(c.possible, lnAlphaP);
+  const meetsDetected = b.tested && meetsLevel(tests, c.detected, lnAlphaD, lnScales, lnAdjust, false);
+  const meetsPossible =
+    meetsDetected || (b.tested && meetsLevel(tests, c.possible, lnAlphaP, lnScales, lnAdjust, false));
   // Sustained escalation counts buckets that pass on their own: a window would count one burst w times.
-  const bucketPossible = meets(c.possible, lnAlphaP, true);
-  const single = tests.find((w) => w.w === 1);
+  const bucketPossible = b.tested && meetsLevel(tests, c.possible, lnAlphaP, lnScales, lnAdjust, true);
+  let single: WindowTest | undefined;
+  for (const w of tests) if (w.w === 1) single = single ?? w;
   const pBucket = single ? Math.exp(single.logP) : 1;
 
   // Residuals standardised by the model's spread times the cell's own dispersion factor φ
@@ -1029,6 +1058,28 @@ function decideCell(
     windowExpected: longest?.expected ?? mu,
     windowLogP: longest?.logPModel ?? 0,
   };
+}
+
+/** Whether one window passes a level: corrected calibrated log p ≤ lnAlpha, count and ratio. */
+function meetsLevel(
+  tests: readonly WindowTest[],
+  t: DetectorConfig["possible"],
+  lnAlpha: number,
+  lnScales: number,
+  lnAdjust: number,
+  onlySingle: boolean,
+): boolean {
+  for (let k = 0; k < tests.length; k++) {
+    const w = tests[k];
+    if (onlySingle && w.w !== 1) continue;
+    if (
+      w.logP + lnScales + lnAdjust <= lnAlpha &&
+      w.observed >= t.minCount &&
+      w.observed >= t.minRatio * w.expected
+    )
+      return true;
+  }
+  return false;
 }
 
 /**

@@ -15,8 +15,10 @@
  *   // lifecycle.ts: opened / escalated / peak / ended events; store `state` (jsonb) for the next bucket
  *   const clusters = clusterSpikes(spikesOfInterest, neighbours, { previous });   // cluster.ts
  *
- * One series (the `score-series` CLI, NAB evaluation): `scoreSeries(rows, config?)` (series.ts) runs
- * the same engine on a single cell and flags one row per spike.
+ * One series of any kind (the `score-series` CLI, NAB evaluation): `scoreSeries(rows, config?)`
+ * (series.ts) runs the detector for any series (`univariate.ts`: counts or continuous, any sampling, up
+ * and down, self-calibrated by extreme-value tails, `tail.ts`) and flags one row per alarm;
+ * `scoreSeriesWithEngine` runs the console's engine on a single cell instead.
  */
 
 export { type AffectedArea, affectedArea, largestConnectedPart, risingNeighbours } from "./area";
@@ -61,4 +63,15 @@ export {
   replaySeries,
   type SeriesRow,
   scoreSeries,
+  scoreSeriesWithEngine,
 } from "./series";
+export {
+  detectSeries,
+  looksLikeCounts,
+  resolveUnivariateConfig,
+  type SeriesKind,
+  UNIVARIATE_DEFAULTS,
+  type UnivariateConfig,
+  type UnivariateConfigInput,
+  type UnivariateResult,
+} from "./univariate";

@@ -65,3 +65,35 @@ describe("helpers", () => {
     expect(rows[0][4]).toBe(utc("2026-03-02T14:10:00Z"));
   });
 });
+
+describe("utcOffsetMs (cached per hour) agrees with Intl at every minute around changes", () => {
+  const intlOffset = (instant: number, timeZone: string) => {
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    }).formatToParts(new Date(instant));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const whole = Math.floor(instant / 1000) * 1000;
+    return (
+      Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - whole
+    );
+  };
+  it.each([
+    ["America/New_York", "2026-03-08T00:00:00Z"],
+    ["America/Los_Angeles", "2026-11-01T06:00:00Z"],
+    ["Australia/Lord_Howe", "2026-04-04T12:00:00Z"], // a 30-minute change
+    ["Asia/Kathmandu", "2026-06-01T00:00:00Z"], // +05:45, no change
+    ["Europe/London", "2026-10-25T00:00:00Z"],
+  ])("%s", (zone, from) => {
+    const start = Date.parse(from);
+    for (let t = start; t < start + 6 * 3600_000; t += 60_000 + 7) {
+      expect(utcOffsetMs(t, zone)).toBe(intlOffset(t, zone));
+    }
+  });
+});

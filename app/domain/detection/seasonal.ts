@@ -34,9 +34,38 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const HOUR = 60 * MINUTE;
+/**
+ * Offsets by zone and UTC hour (index = floor(instant / 1 h)): the offset in force all through that
+ * hour, or NaN when it changes inside it (then the instant is asked of Intl directly). A replay asks for
+ * the same few hours thousands of times; Intl answers each in microseconds.
+ */
+const hourOffsets = new Map<string, Map<number, number>>();
+const MAX_CACHED_HOURS = 200_000;
+
 /** The local wall-clock time of an instant, encoded as if it were UTC (ms). */
 function wallClock(instant: number, timeZone: string): number {
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return instant;
+  let hours = hourOffsets.get(timeZone);
+  if (!hours) {
+    hours = new Map();
+    hourOffsets.set(timeZone, hours);
+  }
+  const hour = Math.floor(instant / HOUR);
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const start = hour * HOUR;
+    const first = intlWallClock(start, timeZone) - start;
+    const last = intlWallClock(start + HOUR - 1000, timeZone) - (start + HOUR - 1000);
+    offset = first === last ? first : Number.NaN;
+    if (hours.size >= MAX_CACHED_HOURS) hours.clear();
+    hours.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? intlWallClock(instant, timeZone) : instant + offset;
+}
+
+/** `wallClock` from Intl itself (whole seconds from the formatter, milliseconds carried over). */
+function intlWallClock(instant: number, timeZone: string): number {
   const parts = formatter(timeZone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));

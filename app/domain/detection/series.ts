@@ -1,24 +1,31 @@
 /**
- * One count series through the same detector, as if live: the engine behind `score-series`.
+ * One series through a detector, as if live: the engine behind `score-series` and the NAB evaluation.
  *
- *   replaySeries(values, { start, config }) → CellDecision[]      one decision per bucket, causal
- *   scoreSeries(rows, config?) → number[]                          0/1 per row (NAB detector output)
- *   parseSeriesCsv(text) / formatScoresCsv(rows, scores)           `timestamp,value` in, `timestamp,anomaly_score` out
+ *   scoreSeries(rows, config?) → number[]                           0/1 per row (NAB detector output)
+ *   scoreSeriesWithEngine(rows, config?) → number[]                  the same through the console's engine
+ *   replaySeries(values, { start, config }) → CellDecision[]         the console's engine on one cell, causal
+ *   parseSeriesCsv(text) / formatScoresCsv(rows, scores)             `timestamp,value` in, `timestamp,anomaly_score` out
  *
- * The series is one cell (no parents, so no multiple-testing correction: m = 1). Bucket i's inputs
- * are built only from buckets < i (recent, seasonal) and bucket i itself (observed), and the state
- * from bucket i − 1, so a prefix of a series gets exactly the decisions it gets inside the whole one.
+ * scoreSeries runs the detector for series of any kind (`univariate.ts`): counts or continuous values,
+ * any sampling interval (regular or not), with or without daily / weekly seasonality, anomalies up or
+ * down; the same defaults for every series. It flags ONE row per alarm, the row that raised it: NAB
+ * charges every flagged row outside its windows. Rows are taken as they come, in the order given: a gap in
+ * the timestamps is time without data (not zeros), and a row stamped earlier than the one before it is
+ * taken at the latest time seen.
  *
- * scoreSeries flags ONE row per spike: the bucket at which the spike first reaches the level named by
- * `config.seriesFlag` (`detected` by default: the level at which a person would be alerted; `opened`
- * flags the first bucket of any level). NAB charges every flagged row outside its windows, so the
- * rest of a spike stays 0. Rows are placed on a grid of `bucketMinutes` from the first timestamp;
- * a gap in the rows is a run of zero counts, as in the counts table.
+ * scoreSeriesWithEngine is the console's per-cell detector (`engine.ts`, negative binomial, made for
+ * 5-minute complaint counts) on one cell: rows are placed on a grid of `bucketMinutes` from the first
+ * timestamp (a gap is a run of zero counts, as in the counts table) and a row is flagged where a spike
+ * first reaches `config.seriesFlag` (`detected` by default; `opened`: the first bucket of any level).
+ * The series is one cell (no parents, no multiple-testing correction: m = 1). Bucket i's inputs are built
+ * only from buckets < i (recent, seasonal) and bucket i itself, and the state from bucket i − 1, so a
+ * prefix of a series gets exactly the decisions it gets inside the whole one.
  */
 import { bucketMs, type DetectorConfig, type DetectorConfigInput, resolveConfig } from "./config";
 import { type CellDecision, type CellState, evaluateBucket } from "./engine";
 import { type TrackerState, trackBucket } from "./lifecycle";
 import { sameLocalTimeOfWeek } from "./seasonal";
+import { detectSeries, type UnivariateConfigInput } from "./univariate";
 
 export interface SeriesRow {
   timestamp: string;
@@ -102,8 +109,32 @@ export function replaySeries(values: ArrayLike<number>, opts: ReplayOptions): Ce
   return out;
 }
 
-/** 0/1 per row: 1 on the row whose bucket first reached the flag level of a spike (see header). */
-export function scoreSeries(
+/**
+ * 0/1 per row: 1 on the row that raised an alarm of the detector for any series (`univariate.ts`, see
+ * the header). Rows are scored in the order given.
+ */
+export function scoreSeries(rows: readonly SeriesRow[], config?: UnivariateConfigInput): number[] {
+  if (rows.length === 0) return [];
+  // A row stamped earlier than one before it (a clock step back in real data) is scored where it
+  // stands, as the latest time seen: live, it arrived after the others.
+  let latest = Number.NEGATIVE_INFINITY;
+  const times = rows.map((r) => {
+    latest = Math.max(latest, parseTimestamp(r.timestamp));
+    return latest;
+  });
+  const values = rows.map((r, i) => {
+    const v = Number(r.value);
+    if (!Number.isFinite(v)) throw new RangeError(`scoreSeries: row ${i + 1} has no numeric value`);
+    return v;
+  });
+  return Array.from(detectSeries(times, values, config).flags);
+}
+
+/**
+ * 0/1 per row through the console's engine: 1 on the row whose bucket first reached the flag level of a
+ * spike (see the header).
+ */
+export function scoreSeriesWithEngine(
   rows: readonly SeriesRow[],
   config?: DetectorConfigInput & SeriesOptions,
 ): number[] {
@@ -116,7 +147,7 @@ export function scoreSeries(
   const index = times.map((t) => Math.round((t - start) / step));
   for (let i = 1; i < index.length; i++) {
     if (index[i] < index[i - 1])
-      throw new RangeError(`scoreSeries: row ${i + 1} is earlier than the row before it`);
+      throw new RangeError(`scoreSeriesWithEngine: row ${i + 1} is earlier than the row before it`);
   }
   const values = new Float64Array(index[index.length - 1] + 1);
   rows.forEach((r, i) => {
@@ -141,7 +172,7 @@ export function scoreSeries(
 }
 
 export interface SeriesOptions {
-  /** Which moment of a spike scoreSeries flags: its opening (any level) or its first `detected` bucket. */
+  /** Which moment of a spike scoreSeriesWithEngine flags: its opening (any level) or its first `detected` bucket. */
   seriesFlag?: "opened" | "detected";
 }
 

@@ -54,6 +54,15 @@ import {
  * name... are parts of longer names and do not count.
  */
 
+/**
+ * A city name that is ambiguous on its own ("#Burlington", "in Montpelier": the most likely place has
+ * under half of the name's population): the states it may be in, each with its population share.
+ */
+export interface AmbiguousPlace {
+  name: string;
+  candidates: { state: string; share: number }[];
+}
+
 export interface PlaceHit {
   /** USPS code (or territory code) of a US place; null for a foreign one. */
   state: string | null;
@@ -145,7 +154,15 @@ export class PlaceMatcher {
     return this.match(tokenize(text, 4000, this.tokens), "text", hint);
   }
 
+  /**
+   * The ambiguous city names of the last `matchLocation` / `matchText` call (in a profile location,
+   * after a cue word or as a hashtag; bare words are not collected): what `resolveRegion` hands on as
+   * candidates when nothing else places the complaint.
+   */
+  ambiguous: AmbiguousPlace[] = [];
+
   private match(t: Tokens, mode: Mode, hint: ZoneGroup | null): PlaceHit | null {
+    this.ambiguous = [];
     if (t.count === 0) return null;
     const hits: PlaceHit[] = [];
     if (this.used.length < t.count) this.used = new Uint8Array(t.count * 2);
@@ -571,6 +588,8 @@ export class PlaceMatcher {
     minShare = MIN_SHARE,
   ): PlaceHit | null {
     const choice = choose(entry, hint);
+    if (choice && choice.share < minShare && confidence >= CONFIDENCE.text.cueCity)
+      this.noteAmbiguous(entry, hint, matched);
     if (!choice || choice.share < minShare || choice.place.population < minPopulation) return null;
     const { place, share } = choice;
     const foreign = place.state === null;
@@ -581,6 +600,20 @@ export class PlaceMatcher {
       confidence: round(confidence * share),
       label: `${matched} → ${place.name}, ${place.state ?? place.country}`,
     };
+  }
+
+  private noteAmbiguous(entry: NameEntry, hint: ZoneGroup | null, matched: string) {
+    const byState = new Map<string, number>();
+    for (const p of entry.places) {
+      if (p.state === null) continue;
+      if (hint && !stateInGroup(p.state, hint)) continue;
+      byState.set(p.state, (byState.get(p.state) ?? 0) + p.population / entry.total);
+    }
+    if (byState.size < 2) return;
+    const candidates = [...byState]
+      .map(([state, share]) => ({ state, share: Math.round(share * 1000) / 1000 }))
+      .sort((a, b) => b.share - a.share || a.state.localeCompare(b.state));
+    this.ambiguous.push({ name: matched, candidates });
   }
 
   /** Length of a foreign word/code starting at j (codes only when `afterComma`), else 0. */

@@ -1,7 +1,7 @@
 import type { Geometry } from "geojson";
 import { defaultGazetteer, type Gazetteer, loadDefaultGazetteer } from "./gazetteer";
 import { GeoIndex } from "./geo";
-import { type PlaceHit, PlaceMatcher } from "./place";
+import { type AmbiguousPlace, type PlaceHit, PlaceMatcher } from "./place";
 import { defaultZipDirectory, loadDefaultZipDirectory, parsePostalCode, type ZipDirectory } from "./postal";
 import { canonicalZone, SINGLE_STATE_ZONES, zoneGroup, zoneOffsets } from "./timezone";
 import { STATE_CODES } from "./us";
@@ -35,7 +35,11 @@ import { STATE_CODES } from "./us";
  *    three quarters of its people and Eastern's under a sixth, and a guess would pile phantom counts onto
  *    one state. Failing that, a UTC offset (0.20) that only one region's zones show in January or July:
  *    -600 → HI, -540 → AK; -300, -420, -480 are shared and give nothing.
- * 5. none — region null, confidence 0. The complaint is still kept.
+ * 5. none — region null, confidence 0. The complaint is still kept. When it names a city that is
+ *    ambiguous on its own ("#Burlington", "in Montpelier": no place holds half the name's population),
+ *    the resolution lists `candidates` (regions with their population share); the intake service then
+ *    gathers context (the topic's burst in the last hour, the author's and the source's other complaints)
+ *    and `disambiguate` (disambiguate.ts) may place it with method "place" and a confidence ≤ 0.5.
  *
  * A time zone also narrows place names before step 3 ("Portland" alone → OR; with America/New_York →
  * ME).
@@ -75,6 +79,20 @@ export interface RegionResolution {
   confidence: number;
   /** What matched, for explainability: "36.7400,-119.7800", "93701 → Fresno, CA", "in Reno → Reno, NV". */
   place?: string;
+  /**
+   * Only when nothing placed the complaint (method "none") but it names an ambiguous city ("#Burlington",
+   * "in Montpelier"): the regions it may be in, with each one's population share of the name. Context
+   * outside the complaint can then pick one (`disambiguate.ts`).
+   */
+  candidates?: RegionCandidate[];
+}
+
+/** One region an ambiguous place name may be in, and its prior weight (population share). */
+export interface RegionCandidate {
+  region: string;
+  weight: number;
+  /** The name as written. */
+  name: string;
 }
 
 export interface RegionIndexOptions {
@@ -234,7 +252,8 @@ export function resolveRegion(input: RegionInput, index: RegionIndex): RegionRes
   // 3. place
   const zone = canonicalZone(input.timeZone);
   const group = zoneGroup(zone);
-  const place = resolvePlace(location, input.text, group, index);
+  const ambiguous: AmbiguousPlace[] = [];
+  const place = resolvePlace(location, input.text, group, index, ambiguous);
   if (place) return place;
 
   // 4. time zone, then UTC offset
@@ -248,7 +267,22 @@ export function resolveRegion(input: RegionInput, index: RegionIndex): RegionRes
     if (region)
       return { region, method: "timezone", confidence: CONFIDENCE.offset, place: formatOffset(offset) };
   }
-  return NONE;
+  return ambiguous.length > 0 ? { ...NONE, candidates: candidateRegions(ambiguous, index) } : NONE;
+}
+
+/** The regions of ambiguous names (summed by region when several names or fields agree), heaviest first. */
+function candidateRegions(ambiguous: AmbiguousPlace[], index: RegionIndex): RegionCandidate[] {
+  const byRegion = new Map<string, RegionCandidate>();
+  for (const a of ambiguous) {
+    for (const c of a.candidates) {
+      const placed = index.placeUS(c.state, null, null);
+      if (!placed) continue;
+      const seen = byRegion.get(placed.region);
+      if (seen) seen.weight = Math.round((seen.weight + c.share) * 1000) / 1000;
+      else byRegion.set(placed.region, { region: placed.region, weight: c.share, name: a.name });
+    }
+  }
+  return [...byRegion.values()].sort((x, y) => y.weight - x.weight || x.region.localeCompare(y.region));
 }
 
 function resolvePostal(
@@ -299,11 +333,13 @@ function resolvePlace(
   text: string,
   group: ReturnType<typeof zoneGroup>,
   index: RegionIndex,
+  ambiguous: AmbiguousPlace[],
 ): RegionResolution | null {
-  const fromLocation = location
-    ? placeHit(index.places.matchLocation(location, group), index, "location")
-    : null;
-  const fromText = text ? placeHit(index.places.matchText(text, group), index, "text") : null;
+  const places = index.places;
+  const fromLocation = location ? placeHit(places.matchLocation(location, group), index, "location") : null;
+  if (location) ambiguous.push(...places.ambiguous);
+  const fromText = text ? placeHit(places.matchText(text, group), index, "text") : null;
+  if (text) ambiguous.push(...places.ambiguous);
   let chosen: Placed | null;
   let confidence: number;
   if (fromLocation && fromText) {

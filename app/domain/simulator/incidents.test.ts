@@ -107,7 +107,20 @@ describe("presets", () => {
     for (const [name, make] of Object.entries(SCENARIOS)) {
       const scripts = make(T0);
       expect(() => validateIncidents(scripts, codes), name).not.toThrow();
-      if (name !== "mixed-fortnight" && scripts.length) expect(scripts[0].start, name).toBe(T0);
+      const periods = ["mixed-fortnight", "imported-history"];
+      if (!periods.includes(name) && scripts.length) expect(scripts[0].start, name).toBe(T0);
+    }
+    // The imported-history week: eleven incidents of very different sizes inside the week after `at`,
+    // from X, Mastodon and helpdesk tickets only.
+    const week = SCENARIOS["imported-history"](T0);
+    expect(week).toHaveLength(11);
+    const sizes = week.map((s) => expectedComplaints(s)).sort((a, b) => a - b);
+    expect(sizes[0]).toBeLessThan(40);
+    expect(sizes[sizes.length - 1]).toBeGreaterThan(2000);
+    for (const s of week) {
+      expect(s.start).toBeGreaterThanOrEqual(T0);
+      expect(s.start).toBeLessThan(T0 + 7 * 86_400_000);
+      expect(Object.keys(s.sources ?? {}).sort()).toEqual(["mastodon", "x", "zendesk"]);
     }
     expect(SCENARIOS["plain-week"](T0)).toEqual([]);
   });

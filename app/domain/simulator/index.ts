@@ -60,6 +60,8 @@ export {
   DEMO_BASE_RATE_PER_DAY,
   demoScenario,
   doubleBilling,
+  IMPORTED_SOURCES,
+  importedHistoryWeek,
   RETWEET_STORM_TEXT,
   retweetStorm,
   SCENARIOS,

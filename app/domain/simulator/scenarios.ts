@@ -184,6 +184,125 @@ export function retweetStorm(at: number, id = "ny-retweet-storm"): IncidentScrip
   };
 }
 
+/** The sources of an export from a social-listening tool plus a helpdesk (the outside tester's mix). */
+export const IMPORTED_SOURCES = ["x", "mastodon", "zendesk"] as const;
+const IMPORTED_MIX = { x: 0.6, mastodon: 0.15, zendesk: 0.25 };
+
+/**
+ * A week of eleven incidents of very different sizes, shaped like history exported from elsewhere and
+ * imported after the fact (to follow four weeks of ordinary traffic): from ~2,100 complaints in five hours
+ * across CA/NV/OR down to a couple of dozen in one state, in several topics, by day and by night, each
+ * from X, Mastodon and helpdesk tickets only. `at` is the start (UTC midnight) of the incident week.
+ */
+export function importedHistoryWeek(at: number): IncidentScript[] {
+  const incident = (
+    id: string,
+    topic: string,
+    regions: string[],
+    start: number,
+    shape: [ramp: number, plateau: number, decay: number],
+    peakPerHour: number,
+    phrasing?: string[],
+  ): IncidentScript => ({
+    id,
+    topic,
+    regions,
+    start,
+    rampMinutes: shape[0],
+    plateauMinutes: shape[1],
+    decayMinutes: shape[2],
+    peakPerHour,
+    phrasing,
+    sources: IMPORTED_MIX,
+    description: `${id} (${regions.length > 6 ? "nationwide" : regions.join(", ")})`,
+  });
+  return [
+    incident(
+      "west-coast-outage",
+      "outage",
+      ["CA", "NV", "OR"],
+      at + 2 * HOUR,
+      [15, 210, 75],
+      505,
+      WESTERN_OUTAGE_PHRASING,
+    ),
+    incident(
+      "michigan-outage",
+      "outage",
+      ["MI"],
+      at + 1 * DAY + 13 * HOUR + 20 * MINUTE,
+      [10, 90, 40],
+      110,
+      SMALL_OUTAGE_PHRASING,
+    ),
+    incident(
+      "texas-billing",
+      "billing",
+      ["TX", "OK"],
+      at + 1 * DAY + 16 * HOUR,
+      [30, 150, 60],
+      70,
+      DOUBLE_BILLING_PHRASING,
+    ),
+    incident(
+      "nationwide-app-login",
+      "app-login",
+      [...US_REGION_CODES],
+      at + 2 * DAY + 14 * HOUR,
+      [15, 100, 30],
+      220,
+      APP_LOGIN_PHRASING,
+    ),
+    incident(
+      "northeast-slowdown",
+      "degraded",
+      ["NY", "NJ", "PA"],
+      at + 3 * DAY + 23 * HOUR,
+      [30, 150, 60],
+      90,
+      SLOWDOWN_PHRASING,
+    ),
+    incident("florida-safety", "safety", ["FL"], at + 4 * DAY + 15 * HOUR, [10, 50, 30], 36),
+    incident(
+      "colorado-outage",
+      "outage",
+      ["CO"],
+      at + 4 * DAY + 20 * HOUR,
+      [10, 40, 30],
+      24,
+      SMALL_OUTAGE_PHRASING,
+    ),
+    incident(
+      "ohio-valley-outage",
+      "outage",
+      ["OH", "KY", "IN"],
+      at + 5 * DAY + 12 * HOUR,
+      [10, 120, 60],
+      160,
+      SMALL_OUTAGE_PHRASING,
+    ),
+    incident("illinois-support", "support", ["IL"], at + 5 * DAY + 17 * HOUR, [30, 120, 60], 45),
+    incident(
+      "pacific-northwest-slowdown",
+      "degraded",
+      ["WA", "OR"],
+      at + 6 * DAY + 3 * HOUR,
+      [20, 90, 40],
+      60,
+      SLOWDOWN_PHRASING,
+    ),
+    incident(
+      "arizona-outage",
+      "outage",
+      ["AZ"],
+      at + 6 * DAY + 18 * HOUR,
+      [10, 40, 30],
+      30,
+      SMALL_OUTAGE_PHRASING,
+    ),
+  ];
+}
+
 /**
  * The presets by name. `plain-week` has no incidents (ordinary evening peaks and weekends only);
  * `mixed-fortnight` places every preset in turn over the two weeks after `at` (at local evenings and
@@ -197,6 +316,7 @@ export const SCENARIOS: Record<string, (at: number) => IncidentScript[]> = {
   "south-central-slowdown": (at) => [southCentralSlowdown(at)],
   "ny-retweet-storm": (at) => [retweetStorm(at)],
   "plain-week": () => [],
+  "imported-history": (at) => importedHistoryWeek(at),
   "mixed-fortnight": (at) => [
     westernPowerOutage(at + 1 * DAY + 2 * HOUR),
     doubleBilling(at + 3 * DAY + 13 * HOUR),

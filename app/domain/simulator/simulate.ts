@@ -33,6 +33,11 @@ export interface SimulateOptions {
   incidents: IncidentScript[];
   /** Restrict the background topic mix to these default slugs (incidents keep their own topic). */
   topics?: string[];
+  /**
+   * Restrict the background source mix to these sources (their usual weights, renormalised); incidents
+   * without their own `sources` are restricted the same way. Default: every source.
+   */
+  sources?: readonly SourceName[];
   /** Who is being complained about (names, handles, page and helpdesk ids). */
   company?: CompanyProfile;
   /** Add the `_truth` label to each record (default true). */
@@ -145,6 +150,8 @@ interface Context {
   topicWeekend: Float64Array;
   topicList: TopicSlug[];
   sourceTables: Map<TopicSlug, [Float64Array, Float64Array]>;
+  /** The sources traffic may come from (`SimulateOptions.sources`), or null for all. */
+  allowedSources: readonly SourceName[] | null;
   incidents: CompiledIncident[];
 }
 
@@ -222,7 +229,9 @@ function buildContext(options: SimulateOptions): Context {
 
   const sourceTables = new Map<TopicSlug, [Float64Array, Float64Array]>();
   for (const topic of TOPICS) {
-    const weights = SOURCE_WEIGHTS[topic] ?? SOURCE_WEIGHTS.default;
+    const weights = (SOURCE_WEIGHTS[topic] ?? SOURCE_WEIGHTS.default).map((w, i) =>
+      options.sources && !options.sources.includes(SOURCES[i]) ? 0 : w,
+    );
     const open = weights.map((w, i) => (i === CALLCENTRE ? w * CALLCENTRE_OPEN_FACTOR : w));
     const night = weights.map((w, i) => (i === CALLCENTRE ? w * CALLCENTRE_NIGHT_FACTOR : w));
     sourceTables.set(topic, [cumulative(night), cumulative(open)]);
@@ -237,6 +246,7 @@ function buildContext(options: SimulateOptions): Context {
     topicWeekday: cumulative(topicList.map((t) => TOPIC_WEIGHTS[t])),
     topicWeekend: cumulative(topicList.map((t) => TOPIC_WEIGHTS[t] * (WEEKEND_TOPIC_FACTOR[t] ?? 1))),
     sourceTables,
+    allowedSources: options.sources ?? null,
     incidents: [],
   };
   ctx.incidents = incidents.map((script, index) => compileIncident(ctx, script, index, indexOfRegion));
@@ -255,7 +265,13 @@ function compileIncident(
   const regionWeights = cumulative(regions.map((r) => Math.max(1, ctx.regions[r].region.population)));
   const defaults = SOURCE_WEIGHTS[topic] ?? SOURCE_WEIGHTS.default;
   const sourceWeights = cumulative(
-    SOURCES.map((s, i) => script.sources?.[s] ?? (script.sources ? 0 : defaults[i])),
+    SOURCES.map((s, i) =>
+      script.sources
+        ? (script.sources[s] ?? 0)
+        : ctx.allowedSources && !ctx.allowedSources.includes(s)
+          ? 0
+          : defaults[i],
+    ),
   );
   const compiled: CompiledIncident = {
     script,
