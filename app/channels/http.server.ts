@@ -133,7 +133,12 @@ export function classifyStatus(
   const remoteReason = options.describeError?.(status, body, text) ?? genericReason(body, text);
   const rateLimited = status === 429 || (options.rateLimitStatuses?.includes(status) ?? false);
   if (rateLimited || status === 408 || status >= 500) {
-    const retryAfterMs = retryAfter(headers) ?? options.rateLimitDelayMs?.(headers) ?? undefined;
+    // Providers send their rate-limit window's reset (x-rate-limit-reset, X-RateLimit-Reset,
+    // ratelimit-reset) on every answer: it says when to retry a rate limit, not a 503 — waiting for it
+    // there held a Mastodon message up to 5 minutes (X 15, Bluesky 60) after a passing 5xx.
+    // Retry-After is meant for both.
+    const windowReset = rateLimited ? options.rateLimitDelayMs?.(headers) : null;
+    const retryAfterMs = retryAfter(headers) ?? windowReset ?? undefined;
     return {
       outcome: "retry",
       reason: `${rateLimited ? "Rate limited" : `The remote answered ${status}`}${remoteReason ? `: ${remoteReason}` : ""}`,

@@ -5,7 +5,13 @@ import type { DeliveryState } from "~db/schema/enums";
  * back is not hit by every queued message at the same instant; a remote's own Retry-After is a floor.
  */
 
-export const RETRY_POLICY = {
+export interface RetryPolicy {
+  baseMs: number;
+  capMs: number;
+  maxAttempts: number;
+}
+
+export const RETRY_POLICY: RetryPolicy = {
   /** First retry after about this long. */
   baseMs: 2_000,
   /** No wait is longer than this (a Retry-After beyond it is still honoured). */
@@ -22,7 +28,7 @@ export function backoffMs(
   attempts: number,
   retryAfterMs: number | undefined,
   random: () => number = Math.random,
-  policy = RETRY_POLICY,
+  policy: RetryPolicy = RETRY_POLICY,
 ): number {
   const step = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
   const jittered = step / 2 + random() * (step / 2);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { and, asc, desc, eq, isNotNull, isNull, ne } from "drizzle-orm";
 import type { OutboundMessage, SendOutcome, ThreadRef } from "~/channels/types";
+import type { RetryPolicy } from "~/domain/delivery";
 import type { SecretBox } from "~/utils/crypto.server";
 import { log } from "~/utils/log.server";
 import type { Database, Db } from "~db/client.server";
@@ -35,6 +36,13 @@ export interface DeliveryWorkerOptions {
   batchSize?: number;
   concurrency?: number;
   timeoutMs?: number;
+  /**
+   * How long a claim is held before another worker may take it over (a worker that died). Default: a
+   * minute, or six request timeouts when that is longer (a thread of several parts).
+   */
+  leaseMs?: number;
+  /** Backoff and give-up for retried deliveries (default RETRY_POLICY; tests shorten the waits). */
+  retryPolicy?: RetryPolicy;
   fetch?: typeof fetch;
 }
 
@@ -68,7 +76,7 @@ export async function deliverDue(options: DeliveryWorkerOptions): Promise<PassRe
       owner,
       limit: batchSize,
       // Long enough for a thread of several parts, each with its own timeout.
-      leaseMs: Math.max(60_000, timeoutMs * 6),
+      leaseMs: options.leaseMs ?? Math.max(60_000, timeoutMs * 6),
     });
     if (batch.length === 0) return result;
     result.claimed += batch.length;
@@ -95,7 +103,15 @@ async function deliverOne(
   const { db } = options;
   const { delivery } = claimed;
   const settle = async (outcome: SendOutcome) => {
-    const state = await settleDelivery(db, claimed, owner, outcome);
+    const state = await settleDelivery(
+      db,
+      claimed,
+      owner,
+      outcome,
+      new Date(),
+      Math.random,
+      options.retryPolicy,
+    );
     if (state === null)
       log.warn(`delivery ${delivery.id}: lease lost before settling; another worker owns it`);
     return state === null ? null : outcome.outcome;

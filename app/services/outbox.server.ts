@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { PostedPart, SendOutcome } from "~/channels/types";
-import { backoffMs, RETRY_POLICY } from "~/domain/delivery";
+import { backoffMs, RETRY_POLICY, type RetryPolicy } from "~/domain/delivery";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { type Db, queryRows } from "~db/client.server";
 import { channels, deliveries, deliveryAttempts, incidentEvents } from "~db/schema";
@@ -26,7 +27,10 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 export interface Claimed {
   delivery: DeliveryRow;
   attemptId: number;
-  /** An earlier attempt of this delivery was cut off after its request may have left. */
+  /**
+   * An earlier attempt of this delivery was cut off after its request may have left, and nothing has
+   * settled the delivery since.
+   */
   interruptedAfterDispatch: boolean;
   /** An earlier attempt was cut off before anything left (safe to try again). */
   interruptedBeforeDispatch: boolean;
@@ -35,8 +39,9 @@ export interface Claimed {
 /**
  * Claim up to `limit` due deliveries for this worker. A delivery is due when its time has come, its
  * update is published (scheduled and held updates wait), publishing is not paused, its channel is not
- * rate-limited, and — for incident updates — no earlier update of the same incident is still waiting on
- * the same channel (so follow-ups keep their order and can thread under the first post). A `sending`
+ * rate-limited, and — for incident updates — no earlier published update of the same incident is still
+ * waiting on the same channel (so follow-ups keep their order and can thread under the first post; one
+ * scheduled for later, or held by the kill switch, holds nothing up until it is published). A `sending`
  * delivery whose lease ran out belonged to a worker that died: it is claimed again.
  */
 export async function claimDeliveries(
@@ -88,6 +93,35 @@ export async function claimDeliveries(
       })
       .where(and(inArray(deliveryAttempts.deliveryId, ids), sql`${deliveryAttempts.finishedAt} is null`))
       .returning({ deliveryId: deliveryAttempts.deliveryId, dispatchedAt: deliveryAttempts.dispatchedAt });
+    // An attempt cut off after its request may have left counts until a later attempt settles the
+    // delivery (sent, failed, unknown, retry — a person's "send again" always follows one of those).
+    // Looking only at the attempts this claim cuts off would forget it as soon as the claim that found
+    // it was cut off in turn (a worker killed between claiming and settling), and the message would be
+    // sent again on a channel that cannot dedupe.
+    const later = alias(deliveryAttempts, "later");
+    const cutAfterDispatch = await tx
+      .selectDistinct({ deliveryId: deliveryAttempts.deliveryId })
+      .from(deliveryAttempts)
+      .where(
+        and(
+          inArray(deliveryAttempts.deliveryId, ids),
+          eq(deliveryAttempts.outcome, "interrupted"),
+          isNotNull(deliveryAttempts.dispatchedAt),
+          notExists(
+            tx
+              .select({ id: later.id })
+              .from(later)
+              .where(
+                and(
+                  eq(later.deliveryId, deliveryAttempts.deliveryId),
+                  gt(later.id, deliveryAttempts.id),
+                  inArray(later.outcome, ["sent", "failed", "unknown", "retry"]),
+                ),
+              ),
+          ),
+        ),
+      );
+    const dispatchedBefore = new Set(cutAfterDispatch.map((r) => r.deliveryId));
     const rows = await tx.select().from(deliveries).where(inArray(deliveries.id, ids));
     const attempts = await tx
       .insert(deliveryAttempts)
@@ -105,11 +139,12 @@ export async function claimDeliveries(
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id)
       .map((delivery) => {
         const cut = interrupted.filter((i) => i.deliveryId === delivery.id);
+        const afterDispatch = dispatchedBefore.has(delivery.id);
         return {
           delivery,
           attemptId: attemptOf.get(delivery.id)!,
-          interruptedAfterDispatch: cut.some((i) => i.dispatchedAt !== null),
-          interruptedBeforeDispatch: cut.length > 0 && cut.every((i) => i.dispatchedAt === null),
+          interruptedAfterDispatch: afterDispatch,
+          interruptedBeforeDispatch: cut.length > 0 && !afterDispatch,
         };
       });
   });
@@ -118,12 +153,19 @@ export async function claimDeliveries(
 /**
  * Record that the request is about to leave. Refuses (returns false) when this worker no longer holds
  * the lease: another worker has taken the delivery over and this one must not send.
+ *
+ * `finished_at is null` is what makes this safe against a take-over in progress: a worker whose lease
+ * ran out may get here while another worker's claim has taken the delivery but not yet committed. The
+ * `exists` below then still sees the old owner (its snapshot predates that commit), and only this
+ * row is re-read once the claim commits — the claim finishes the attempt ("interrupted") in the same
+ * transaction, so the update finds nothing and the slow worker does not send beside the new one.
  */
 export async function markDispatched(db: Db, claimed: Claimed, owner: string): Promise<boolean> {
   const rows = await queryRows(
     db,
     sql`update delivery_attempts set dispatched_at = now()
         where id = ${claimed.attemptId}
+          and finished_at is null
           and exists (select 1 from deliveries
                       where id = ${claimed.delivery.id} and state = 'sending' and lease_owner = ${owner})
         returning id`,
@@ -153,6 +195,7 @@ export async function settleDelivery(
   outcome: SendOutcome,
   now = new Date(),
   random: () => number = Math.random,
+  policy: RetryPolicy = RETRY_POLICY,
 ): Promise<DeliveryRow["state"] | null> {
   const { delivery } = claimed;
   return db.transaction(async (tx) => {
@@ -175,14 +218,14 @@ export async function settleDelivery(
         break;
       case "retry": {
         error = outcome.reason;
-        if (delivery.attempts >= RETRY_POLICY.maxAttempts) {
+        if (delivery.attempts >= policy.maxAttempts) {
           set = {
             state: "failed",
             lastError: `Gave up after ${delivery.attempts} attempts. Last error: ${outcome.reason}`,
           };
           break;
         }
-        const wait = backoffMs(delivery.attempts, outcome.retryAfterMs, random);
+        const wait = backoffMs(delivery.attempts, outcome.retryAfterMs, random, policy);
         set = { state: "pending", nextAttemptAt: new Date(now.getTime() + wait), lastError: outcome.reason };
         if (outcome.channelWide && outcome.retryAfterMs && delivery.channelId) {
           await tx

@@ -59,7 +59,8 @@ const CHUNK = 5000;
 interface FanOut {
   orgId: number;
   about: { regions: string[]; componentIds: number[] };
-  payloads: Payloads;
+  /** Built only when someone is to be notified (the links need the configured secret and address). */
+  payloads: (links: SubscriberLinks) => Payloads;
   /** `update:12:subscriber:` — the subscriber id completes the idempotency key. */
   keyPrefix: string;
   incidentId: number | null;
@@ -82,7 +83,7 @@ export async function subscriberChannels(db: Db, orgId: number): Promise<Map<Sub
   return out;
 }
 
-async function fanOut(tx: Db, f: FanOut, links: SubscriberLinks): Promise<number> {
+async function fanOut(tx: Db, f: FanOut, linksOf: () => SubscriberLinks): Promise<number> {
   const channelOf = await subscriberChannels(tx, f.orgId);
   if (channelOf.size === 0) return 0;
   const kinds = [...channelOf.keys()];
@@ -98,9 +99,12 @@ async function fanOut(tx: Db, f: FanOut, links: SubscriberLinks): Promise<number
           and not exists (select 1 from deliveries d where d.idempotency_key = ${f.keyPrefix}::text || s.id)
         order by s.id`,
   );
+  if (matching.length === 0) return 0;
+  const links = linksOf();
+  const built = f.payloads(links);
   const payloads = JSON.stringify(
     Object.fromEntries(
-      kinds.map((k) => [k, { channelId: channelOf.get(k), payload: JSON.stringify(f.payloads[k]) }]),
+      kinds.map((k) => [k, { channelId: channelOf.get(k), payload: JSON.stringify(built[k]) }]),
     ),
   );
   let queued = 0;
@@ -142,7 +146,7 @@ export async function queueSubscriberNotifications(
   tx: Db,
   orgId: number,
   updateId: number,
-  links: SubscriberLinks = subscriberLinks(),
+  links?: SubscriberLinks,
 ): Promise<number> {
   const [row] = await tx
     .select({ update: statusUpdates, incidentTitle: incidents.title, org: organisations.name })
@@ -166,29 +170,30 @@ export async function queueSubscriberNotifications(
     {
       orgId,
       about: { regions: u.regions, componentIds },
-      payloads: updatePayloads({
-        org: row.org,
-        publicUrl: links.publicUrl,
-        incidentId: u.incidentId,
-        incidentTitle: u.publishedTitle || u.title || row.incidentTitle,
-        incidentState: state,
-        regions: u.regions,
-        update: {
-          id: u.id,
-          number: u.number,
-          kind: u.kind,
-          title: u.publishedTitle ?? u.title,
-          body: u.publishedBody ?? u.body,
-          publishedAt: u.publishedAt ?? new Date(),
-          nextUpdateAt: u.nextUpdateAt,
-        },
-      }),
+      payloads: (links) =>
+        updatePayloads({
+          org: row.org,
+          publicUrl: links.publicUrl,
+          incidentId: u.incidentId,
+          incidentTitle: u.publishedTitle || u.title || row.incidentTitle,
+          incidentState: state,
+          regions: u.regions,
+          update: {
+            id: u.id,
+            number: u.number,
+            kind: u.kind,
+            title: u.publishedTitle ?? u.title,
+            body: u.publishedBody ?? u.body,
+            publishedAt: u.publishedAt ?? new Date(),
+            nextUpdateAt: u.nextUpdateAt,
+          },
+        }),
       keyPrefix: `update:${u.id}:subscriber:`,
       incidentId: u.incidentId,
       updateId: u.id,
       maintenanceId: null,
     },
-    links,
+    () => links ?? subscriberLinks(),
   );
 }
 
@@ -200,7 +205,7 @@ export async function queueMaintenanceNotifications(
   tx: Db,
   orgId: number,
   maintenanceId: number,
-  links: SubscriberLinks = subscriberLinks(),
+  links?: SubscriberLinks,
 ): Promise<number> {
   const [row] = await tx
     .select({ m: maintenanceWindows, org: organisations.name })
@@ -214,12 +219,13 @@ export async function queueMaintenanceNotifications(
     {
       orgId,
       about: { regions: row.m.regions, componentIds: row.m.componentIds },
-      payloads: maintenancePayloads({ org: row.org, publicUrl: links.publicUrl, maintenance: row.m }),
+      payloads: (links) =>
+        maintenancePayloads({ org: row.org, publicUrl: links.publicUrl, maintenance: row.m }),
       keyPrefix: `maintenance:${row.m.id}:subscriber:`,
       incidentId: null,
       updateId: null,
       maintenanceId: row.m.id,
     },
-    links,
+    () => links ?? subscriberLinks(),
   );
 }

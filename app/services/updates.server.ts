@@ -29,7 +29,7 @@ import { type Actor, audit } from "./audit.server";
 import { enabledChannels } from "./channels.server";
 import { notifyOnCommit } from "./events.server";
 import { wakeWorkersOnCommit } from "./outbox.server";
-import { queueSubscriberNotifications, type SubscriberLinks, subscriberLinks } from "./subscriptions.server";
+import { queueSubscriberNotifications, type SubscriberLinks } from "./subscriptions.server";
 import { placeholderErrors } from "./templates.server";
 import { freezePayloads } from "./update-payloads.server";
 
@@ -524,7 +524,7 @@ async function publishOne(
       .for("update");
     await fillAtPublication(tx, { ...update, publishedAt: now }, incident, publicUrl, now);
     // Subscribers of the update's regions and components hear it through the same outbox.
-    await queueSubscriberNotifications(tx, update.orgId, update.id, links ?? subscriberLinks());
+    await queueSubscriberNotifications(tx, update.orgId, update.id, links);
     const set: Partial<typeof incidents.$inferInsert> = { nextUpdateDueAt: nextUpdateAt, updatedAt: now };
     const to = update.incidentState;
     if (to && to !== incident.state) {

@@ -109,7 +109,13 @@ export class SmtpFake {
     callback: (err?: Error | null, message?: string) => void,
   ): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    } catch (error) {
+      // The client went away mid-DATA (a worker killed while sending): as with a real MTA, no message
+      // was accepted, and it is not the fake's failure.
+      return callback(error as Error);
+    }
     const raw = Buffer.concat(chunks);
     if (stream.sizeExceeded) return callback(smtpError(552, "5.3.4 Message too big"));
     const mail: ReceivedMail = {
