@@ -139,10 +139,23 @@ describe("coordinated status updates in a real browser", () => {
     expect(mastodon.posts[0].text).toContain("California and Nevada");
     expect(hook.events).toHaveLength(1);
 
-    // The public status page (no sign-in) shows the published statement.
+    // The public status page (no sign-in) shows the statement as published, placeholders filled…
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto(`${server.url}/status`);
-    expect(await visitor.textContent("main")).toContain("California and Nevada");
+    const publicText = (await visitor.textContent("main")) ?? "";
+    expect(publicText).toContain("California and Nevada");
+    expect(publicText).not.toContain("{regions}");
     await visitor.screenshot({ path: screenshotPath("publishing-status-page"), fullPage: true });
+    // …and so do its feeds.
+    const atom = await (await fetch(`${server.url}/status/feed.atom`)).text();
+    expect(atom).toContain("California and Nevada");
+    const json = (await (await fetch(`${server.url}/status/feed.json`)).json()) as {
+      items: { content_text?: string; content_html?: string }[];
+    };
+    expect(
+      json.items.some((i) =>
+        `${i.content_text ?? ""}${i.content_html ?? ""}`.includes("California and Nevada"),
+      ),
+    ).toBe(true);
   });
 });
