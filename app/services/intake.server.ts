@@ -219,17 +219,19 @@ async function writeBatch(
   const fingerprints = [...new Set(keyed.filter((k) => k.ampKey).map((k) => k.ampKey as string))];
   const known = await queryRows<{ kind: string; a: string | null; b: string | null; id: string | number }>(
     db,
-    sql`select 'id' as kind, null::text as a, null::text as b, nextval(pg_get_serial_sequence('complaints', 'id')) as id
+    sql`select 'id' as kind, null::text as a, null::text as b, nextval((select pg_get_serial_sequence('complaints', 'id'))) as id
           from generate_series(1, ${keyed.length})
         union all
-        select 'ext', c.source, c.external_id, c.id from complaints c
-          join unnest(${pgArray(lookupSources, "text")}, ${pgArray(lookupIds, "text")}) as u(s, e)
-            on c.source = u.s and c.external_id = u.e
-          where c.org_id = ${orgId}
+        select 'ext', u.s, u.e, c.id
+          from unnest(${pgArray(lookupSources, "text")}, ${pgArray(lookupIds, "text")}) as u(s, e)
+          cross join lateral (select c.id from complaints c
+            where c.org_id = ${orgId} and c.source = u.s and c.external_id = u.e limit 1) c
         union all
-        select 'amp', c.fingerprint, null, min(c.id) from complaints c
-          where c.org_id = ${orgId} and c.fingerprint = any(${pgArray(fingerprints, "text")})
-          group by c.fingerprint`,
+        select 'amp', f.f, null, m.id
+          from unnest(${pgArray(fingerprints, "text")}) as f(f)
+          cross join lateral (select min(c.id) as id from complaints c
+            where c.org_id = ${orgId} and c.fingerprint = f.f) m
+          where m.id is not null`,
   );
   const ids: number[] = [];
   const stored = new Map<string, number>();
