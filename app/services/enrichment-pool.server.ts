@@ -13,7 +13,7 @@ import {
   sliceBatch,
 } from "~/domain/enrichment";
 import { log } from "~/utils/log.server";
-import type { EnrichmentTask, SharedSpec } from "./enrichment-worker";
+import type { EnrichmentResult, EnrichmentTask, SharedSpec } from "./enrichment-worker";
 
 /**
  * Enrichment off the main thread (docs/decisions/009-intake-enrichment-worker-pool.md): a piscina pool of
@@ -35,8 +35,9 @@ export interface EnrichmentPool {
   enrich(enricher: Enricher, batch: EnrichmentBatch): Promise<EnrichedBatch>;
   /** Start the threads and build the enricher in each (an import or a benchmark can start it early). */
   warm(enricher: Enricher): Promise<void>;
-  /** What the pool did so far (for tests and benchmarks). */
-  stats(): { pooledRows: number; inlineRows: number; failedChunks: number };
+  /** What the pool did so far (for tests and benchmarks); `threadCpuMs` is the worker threads' CPU on
+   * chunks (Linux), 0 where it cannot be read. */
+  stats(): { pooledRows: number; inlineRows: number; failedChunks: number; threadCpuMs: number };
   close(): Promise<void>;
 }
 
@@ -59,7 +60,7 @@ export function createEnrichmentPool(options: EnrichmentPoolOptions = {}): Enric
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const inlineBelow = options.inlineBelow ?? DEFAULT_INLINE_BELOW;
   const minChunk = Math.max(1, options.minChunk ?? 250);
-  const counters = { pooledRows: 0, inlineRows: 0, failedChunks: 0 };
+  const counters = { pooledRows: 0, inlineRows: 0, failedChunks: 0, threadCpuMs: 0 };
   let piscina: Piscina | null = null;
   let started: Promise<void> | null = null;
   let ready = false;
@@ -109,7 +110,10 @@ export function createEnrichmentPool(options: EnrichmentPoolOptions = {}): Enric
         const results = await Promise.allSettled(
           Array.from({ length: threads }, () => pool().run({ spec, warm: true } satisfies EnrichmentTask)),
         );
-        if (results.some((r) => r.status === "fulfilled")) ready = true;
+        if (results.some((r) => r.status === "fulfilled")) {
+          ready = true;
+          log.info(`enrichment pool: ${threads} worker thread${threads === 1 ? "" : "s"} ready`);
+        }
         failure = (results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined)?.reason;
       } catch (error) {
         failure = error;
@@ -125,13 +129,14 @@ export function createEnrichmentPool(options: EnrichmentPoolOptions = {}): Enric
 
   const runChunk = async (enricher: Enricher, chunk: EnrichmentBatch): Promise<EnrichedBatch> => {
     try {
-      const result = (await pool().run({
-        spec: sharedSpec(enricher),
-        batch: chunk,
-      } satisfies EnrichmentTask)) as EnrichedBatch | undefined;
-      if (!result || result.topicSlug?.length !== batchSize(chunk)) throw new Error("malformed result");
+      const task: EnrichmentTask = { spec: sharedSpec(enricher), batch: chunk };
+      const result = (await pool().run(task)) as EnrichmentResult | undefined;
+      if (!result || !("batch" in result) || result.batch.topicSlug?.length !== batchSize(chunk)) {
+        throw new Error("malformed result");
+      }
       counters.pooledRows += batchSize(chunk);
-      return result;
+      counters.threadCpuMs += result.cpuMs ?? 0;
+      return result.batch;
     } catch (error) {
       counters.failedChunks++;
       log.warn("enrichment pool: a worker thread failed on a chunk; enriching it on the main thread", {

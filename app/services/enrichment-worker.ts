@@ -3,6 +3,7 @@
  * enricher from the spec it is sent (once per spec, cached) and enriches batches in columns. Imports
  * are relative: this module is loaded by a worker thread, outside the app's path aliases.
  */
+import { readFileSync } from "node:fs";
 import {
   createEnricher,
   type EnrichedBatch,
@@ -36,12 +37,28 @@ function enricherFor(spec: SharedSpec): Enricher {
   return enricher;
 }
 
-export default function run(task: EnrichmentTask): EnrichedBatch | { warmed: true } {
+export type EnrichmentResult = { batch: EnrichedBatch; cpuMs: number | null } | { warmed: true };
+
+export default function run(task: EnrichmentTask): EnrichmentResult {
   const enricher = enricherFor(task.spec);
   if ("warm" in task) {
     preloadRegionData();
     enricher.enrich({ text: "warm up: power out in Fresno, CA", createdAt: "2026-01-01T00:00:00Z" });
     return { warmed: true };
   }
-  return enrichBatch(enricher, task.batch);
+  const before = threadCpuMs();
+  const batch = enrichBatch(enricher, task.batch);
+  const after = threadCpuMs();
+  return { batch, cpuMs: before === null || after === null ? null : after - before };
+}
+
+/** This thread's CPU time (Linux; null elsewhere), so the pool can say what enrichment costs. */
+function threadCpuMs(): number | null {
+  try {
+    const stat = readFileSync("/proc/thread-self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return null;
+  }
 }
