@@ -22,8 +22,9 @@ import type { EnrichmentResult, EnrichmentTask, SharedSpec } from "./enrichment-
  *
  * - A batch below `inlineBelow` rows (a webhook's one complaint, a small API call) is enriched inline,
  *   with the same code: a round trip to a thread costs more than it saves.
- * - Until the pool's threads have started (loading the gazetteer, ~1–2 s), batches are enriched inline
- *   too, so the first batches of an import never wait for a cold pool.
+ * - The threads start when a batch of `warmAt` rows or more arrives (an import, a large API call) and
+ *   stop after 5 idle minutes. Until they have started (loading the gazetteer, ~1–2 s), batches are
+ *   enriched inline too, so the first batches of an import never wait for a cold pool.
  * - A large batch is split into one chunk per thread; the chunks come back in order.
  * - A chunk whose thread fails (the thread died, or threw) is enriched again inline: a crash never loses
  *   a batch or hangs an import. An error that the inline run throws too is a real error and propagates.
@@ -46,6 +47,8 @@ export interface EnrichmentPoolOptions {
   threads?: number;
   /** Batches smaller than this are enriched inline. Default 64. */
   inlineBelow?: number;
+  /** A batch this large starts the threads when they are not running. Default 1000. */
+  warmAt?: number;
   /** Smallest chunk sent to a thread. Default 250. */
   minChunk?: number;
   /** Idle threads stop after this long (they restart on demand). Default 5 minutes. */
@@ -55,30 +58,43 @@ export interface EnrichmentPoolOptions {
 }
 
 export const DEFAULT_INLINE_BELOW = 64;
+/** A chunk (≤ 1,000 rows, ~100 ms) still running after this long is taken to be wedged. */
+const TASK_TIMEOUT_MS = 60_000;
 
 export function createEnrichmentPool(options: EnrichmentPoolOptions = {}): EnrichmentPool {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const inlineBelow = options.inlineBelow ?? DEFAULT_INLINE_BELOW;
   const minChunk = Math.max(1, options.minChunk ?? 250);
+  const warmAt = options.warmAt ?? 1000;
   const counters = { pooledRows: 0, inlineRows: 0, failedChunks: 0, threadCpuMs: 0 };
   let piscina: Piscina | null = null;
   let started: Promise<void> | null = null;
   let ready = false;
   let closed = false;
+  /** The threads failed while starting: piscina then stops replacing them, so enrichment stays inline. */
+  let broken = false;
   const specs = new WeakMap<Enricher, SharedSpec>();
 
   const pool = () => {
     if (piscina) return piscina;
+    if (broken) throw new Error("the enrichment pool's threads cannot start");
     piscina = new Piscina({
       filename: (options.workerEntry ?? workerEntry()).href,
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: options.idleTimeoutMs ?? 5 * 60_000,
     });
-    // A thread that fails outside a task (e.g. while starting) must not take the process down; the task
-    // it had, if any, is rejected and enriched inline (runChunk).
-    piscina.on("error", (error: Error) => {
+    // A thread that fails outside a task must not take the process down. One that fails while starting
+    // leaves the tasks queued for it waiting forever (piscina does not start threads that fail to start
+    // again): the pool is then given up — its queued tasks are rejected, and enriched inline.
+    const current = piscina;
+    current.on("error", (error: Error) => {
       log.warn("enrichment pool: a worker thread failed", { error: error?.message ?? String(error) });
+      if (ready || piscina !== current) return;
+      broken = true;
+      piscina = null;
+      log.warn("enrichment pool: its threads cannot start; enriching on the main thread from now on");
+      current.destroy().catch(() => {});
     });
     return piscina;
   };
@@ -130,7 +146,10 @@ export function createEnrichmentPool(options: EnrichmentPoolOptions = {}): Enric
   const runChunk = async (enricher: Enricher, chunk: EnrichmentBatch): Promise<EnrichedBatch> => {
     try {
       const task: EnrichmentTask = { spec: sharedSpec(enricher), batch: chunk };
-      const result = (await pool().run(task)) as EnrichmentResult | undefined;
+      // A thread wedged on a chunk is stopped (piscina terminates it) and the chunk enriched inline.
+      const result = (await pool().run(task, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) })) as
+        | EnrichmentResult
+        | undefined;
       if (!result || !("batch" in result) || result.batch.topicSlug?.length !== batchSize(chunk)) {
         throw new Error("malformed result");
       }
@@ -153,9 +172,14 @@ export function createEnrichmentPool(options: EnrichmentPoolOptions = {}): Enric
     stats: () => ({ ...counters }),
     async enrich(enricher, batch) {
       const n = batchSize(batch);
-      if (closed || n < inlineBelow) return inline(enricher, batch);
+      if (closed || broken || n < inlineBelow) return inline(enricher, batch);
+      if (ready && piscina && piscina.threads.length === 0) {
+        // The threads stopped after idling: start them again when a large batch comes.
+        ready = false;
+        started = null;
+      }
       if (!ready) {
-        void warm(enricher);
+        if (n >= warmAt) void warm(enricher);
         return inline(enricher, batch);
       }
       const chunks = Math.max(1, Math.min(threads, Math.floor(n / minChunk)));

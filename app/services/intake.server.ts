@@ -448,13 +448,20 @@ function text(value: string | null | undefined): string | null {
 }
 
 /**
- * The raw payload as JSON for jsonb: as received, except that jsonb cannot hold U+0000, so a NUL in a
- * string value is dropped rather than losing the record. (JSON.stringify writes a NUL as \u0000, so the
- * replacer — slow — runs only when one may be present.)
+ * The raw payload as JSON for jsonb: as received, except what jsonb cannot hold — a NUL in a string is
+ * dropped, and a lone UTF-16 surrogate becomes U+FFFD (as in the text columns) — rather than losing the
+ * record, or with it the batch. JSON.stringify writes both as \u escapes, so the replacer (slow) runs only
+ * when one may be present.
  */
 function rawJson(raw: Record<string, unknown>): string {
   const json = JSON.stringify(raw);
-  return json.includes("\\u0000") ? JSON.stringify(raw, withoutNul) : json;
+  return json.includes("\\u0000") || LONE_SURROGATE_ESCAPE.test(json) ? JSON.stringify(raw, storable) : json;
+}
+
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/;
+
+function storable(_key: string, value: unknown) {
+  return typeof value === "string" ? text(value) : value;
 }
 
 async function recordSourceStats(ctx: IntakeContext, sourceId: number, summary: ImportSummary) {
@@ -474,11 +481,6 @@ async function recordSourceStats(ctx: IntakeContext, sourceId: number, summary: 
         : {}),
     })
     .where(and(eq(sources.id, sourceId), eq(sources.orgId, ctx.orgId)));
-}
-
-/** jsonb cannot hold U+0000; a NUL in someone's text is dropped rather than losing the record. */
-function withoutNul(_key: string, value: unknown) {
-  return typeof value === "string" && value.includes("\u0000") ? value.replaceAll("\u0000", "") : value;
 }
 
 type PgArrayType = "text" | "int" | "bigint" | "float4" | "float8" | "bool" | "timestamptz";
