@@ -312,6 +312,31 @@ describe("intake of awkward text (continued)", () => {
   });
 });
 
+describe("intake when the database finds a duplicate the lookup could not", () => {
+  it("stores one of two records that differ only by a NUL in their externalId, the other a duplicate", async () => {
+    // Distinct to the batch's own dedupe, the same once stored (NUL is dropped): the insert meets a
+    // unique violation and the batch is written again with ON CONFLICT DO NOTHING.
+    const before = await totals();
+    const summary = await ingest(
+      ctx,
+      lines([
+        {
+          source: "x",
+          externalId: "nul-id\u0000",
+          text: "power out on Elm St",
+          createdAt: "2026-11-08T10:00:00Z",
+        },
+        { source: "x", externalId: "nul-id", text: "power out on Elm St", createdAt: "2026-11-08T10:01:00Z" },
+        { source: "x", externalId: "nul-other", text: "no internet", createdAt: "2026-11-08T10:02:00Z" },
+      ]),
+    );
+    expect(summary).toMatchObject({ accepted: 2, duplicates: 1, rejected: 0 });
+    const after = await totals();
+    expect(after.stored - before.stored).toBe(2);
+    expect(after.raw - before.raw).toBe(2);
+  });
+});
+
 describe("intake through the worker pool", () => {
   const complaint = (i: number, text = `Power out on Elm St in Reno, NV since 6am (${i})`) => ({
     source: "x",
