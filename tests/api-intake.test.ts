@@ -3,6 +3,8 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "~/server/http";
 import { SYSTEM } from "~/services/audit.server";
+import { loadEnricher } from "~/services/enrichment.server";
+import { sharedEnrichmentPool } from "~/services/enrichment-pool.server";
 import { createSource } from "~/services/sources.server";
 import { createApiToken } from "~/services/tokens.server";
 import { SecretBox } from "~/utils/crypto.server";
@@ -123,6 +125,25 @@ describe("POST /api/v1/complaints", () => {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(get.status).toBe(405);
+  });
+
+  it("enriches a large body in the worker threads, started from the server's Remix build", async () => {
+    // The route runs from build/index.js, so the pool (one per process) is created and its worker entry
+    // found from there. A first large body starts the threads (and is enriched inline meanwhile).
+    const body = (prefix: string) =>
+      JSON.stringify(
+        Array.from({ length: 1200 }, (_, i) => record(`${prefix}-${i}`, { location: "Reno, NV" })),
+      );
+    const first = await post("/api/v1/complaints", body("big1"), { "Content-Type": "application/json" });
+    expect((await first.json()).accepted).toBe(1200);
+    const pool = sharedEnrichmentPool();
+    await pool.warm(await loadEnricher(t.database.db, t.org.id));
+    const pooledBefore = pool.stats().pooledRows;
+    const second = await post("/api/v1/complaints", body("big2"), { "Content-Type": "application/json" });
+    expect(await second.json()).toMatchObject({ accepted: 1200, duplicates: 0, rejected: 0 });
+    expect(pool.stats().pooledRows - pooledBefore).toBe(1200);
+    const [row] = await t.database.db.select().from(complaints).where(eq(complaints.externalId, "big2-7"));
+    expect(row).toMatchObject({ regionCode: "NV", topicSlug: "outage" });
   });
 });
 

@@ -1,7 +1,10 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { simulate, US_SIM_REGIONS } from "~/domain/simulator";
 import { cli, cliTarget } from "./support/cli";
 
 let target: Awaited<ReturnType<typeof cliTarget>>;
@@ -255,5 +258,37 @@ describe("cli simulate", () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/western-power-outage/);
+  });
+});
+
+describe("cli import as a process (tsx)", () => {
+  it("starts the enrichment worker threads for a large file and imports it whole", async () => {
+    const records = [];
+    for (const r of simulate({
+      from: Date.parse("2026-09-01T00:00:00Z"),
+      to: Date.parse("2026-09-04T00:00:00Z"),
+      seed: 12,
+      regions: US_SIM_REGIONS,
+      baseRatePerDay: 1500,
+      incidents: [],
+      labels: false,
+    })) {
+      records.push(JSON.stringify(r));
+      if (records.length === 3000) break;
+    }
+    const big = file("big.ndjson", `${records.join("\n")}\n`);
+    const env: NodeJS.ProcessEnv = { ...process.env, ...target.env, NODE_ENV: "test", LOG_LEVEL: "info" };
+    const { stdout, stderr } = await promisify(execFile)(
+      "npx",
+      ["tsx", "app/cli/main.ts", "import", big, "--json"],
+      {
+        env,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ accepted: 3000, duplicates: 0, rejected: 0 });
+    // Worker threads do not inherit tsx's loader: this line says the TypeScript worker loaded anyway.
+    expect(stderr).toMatch(/enrichment pool: \d+ worker threads? ready/);
+    expect(stderr).not.toMatch(/cannot start|failed/);
   });
 });

@@ -1,7 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { intakeContext } from "~/services/enrichment.server";
+import { createEnrichmentPool } from "~/services/enrichment-pool.server";
 import { type IntakeContext, type IntakeItem, ingest } from "~/services/intake.server";
+import { configureLog } from "~/utils/log.server";
 import { complaintCounts, complaints } from "~db/schema";
 import { freshDatabase, type TestDatabase } from "./support/db";
 
@@ -383,5 +385,124 @@ describe("ambiguous place names placed from context", () => {
       ]),
     );
     expect((await regionOf("x", "amb-3")).region).toBeNull();
+  });
+});
+
+describe("intake of awkward text (continued)", () => {
+  it("keeps a record whose text holds a lone surrogate, as U+FFFD, instead of failing its batch", async () => {
+    const summary = await ingest(ctx, [
+      {
+        line: 1,
+        value: {
+          source: "x",
+          externalId: "sur1",
+          text: "power out \ud800 again",
+          createdAt: "2026-11-06T00:00:00Z",
+        },
+      },
+      {
+        line: 2,
+        value: { source: "x", externalId: "sur2", text: "fine", createdAt: "2026-11-06T00:00:00Z" },
+      },
+    ]);
+    expect(summary).toMatchObject({ accepted: 2, rejected: 0 });
+    const [row] = await t.database.db.select().from(complaints).where(eq(complaints.externalId, "sur1"));
+    expect(row.text).toBe("power out \ufffd again");
+    expect(row.raw).toMatchObject({ text: "power out \ufffd again" });
+  });
+});
+
+describe("intake when the database finds a duplicate the lookup could not", () => {
+  it("stores one of two records that differ only by a NUL in their externalId, the other a duplicate", async () => {
+    // Distinct to the batch's own dedupe, the same once stored (NUL is dropped): the insert meets a
+    // unique violation and the batch is written again with ON CONFLICT DO NOTHING.
+    const before = await totals();
+    const summary = await ingest(
+      ctx,
+      lines([
+        {
+          source: "x",
+          externalId: "nul-id\u0000",
+          text: "power out on Elm St",
+          createdAt: "2026-11-08T10:00:00Z",
+        },
+        { source: "x", externalId: "nul-id", text: "power out on Elm St", createdAt: "2026-11-08T10:01:00Z" },
+        { source: "x", externalId: "nul-other", text: "no internet", createdAt: "2026-11-08T10:02:00Z" },
+      ]),
+    );
+    expect(summary).toMatchObject({ accepted: 2, duplicates: 1, rejected: 0 });
+    const after = await totals();
+    expect(after.stored - before.stored).toBe(2);
+    expect(after.raw - before.raw).toBe(2);
+  });
+});
+
+describe("intake through the worker pool", () => {
+  const complaint = (i: number, text = `Power out on Elm St in Reno, NV since 6am (${i})`) => ({
+    source: "x",
+    externalId: `pool-${i}`,
+    text,
+    createdAt: "2026-11-07T10:00:00Z",
+    author: { handle: `@p${i}` },
+  });
+
+  it("loses no batch when a worker thread dies on it: every complaint stored, enriched and counted", async () => {
+    configureLog({ LOG_LEVEL: "error" }); // the pool's warning about the dead thread is expected
+    const pool = createEnrichmentPool({
+      threads: 2,
+      inlineBelow: 1,
+      minChunk: 5,
+      workerEntry: new URL("./support/faulty-enrichment-worker.mjs", import.meta.url),
+    });
+    try {
+      await pool.warm(ctx.enricher);
+      const values = Array.from({ length: 60 }, (_, i) => complaint(i));
+      values[37] = complaint(37, "CRASH-THREAD: power out on Elm St in Reno, NV since 6am");
+      const before = await totals();
+      const summary = await ingest({ ...ctx, pool }, lines(values), { batchSize: 20 });
+      expect(summary).toMatchObject({ accepted: 60, duplicates: 0, rejected: 0 });
+      expect(pool.stats().failedChunks).toBe(1);
+      expect(pool.stats().pooledRows).toBeGreaterThan(0);
+      const stored = await t.database.db
+        .select({
+          externalId: complaints.externalId,
+          region: complaints.regionCode,
+          topic: complaints.topicSlug,
+        })
+        .from(complaints)
+        .where(sql`${complaints.externalId} like 'pool-%'`);
+      expect(stored).toHaveLength(60);
+      expect(new Set(stored.map((r) => `${r.region}/${r.topic}`))).toEqual(new Set(["NV/outage"]));
+      const after = await totals();
+      expect(after.stored - before.stored).toBe(60);
+      expect(after.raw - before.raw).toBe(60);
+      expect(after.count - before.count).toBe(60);
+    } finally {
+      await pool.close();
+      configureLog({ LOG_LEVEL: "info" });
+    }
+  });
+
+  it("stops at a batch the database refuses: the error is thrown, nothing after that batch is written", async () => {
+    const pool = createEnrichmentPool({ threads: 2, inlineBelow: 1, warmAt: 1, minChunk: 5 });
+    try {
+      await pool.warm(ctx.enricher);
+      const values: Record<string, unknown>[] = Array.from({ length: 30 }, (_, i) => ({
+        ...complaint(100 + i),
+        externalId: `stop-${i}`,
+      }));
+      // Valid as a record (a whole number of followers) but beyond the column's int range.
+      values[15] = { ...values[15], author: { handle: "@big", followers: 3_000_000_000 } };
+      await expect(ingest({ ...ctx, pool }, lines(values), { batchSize: 10 })).rejects.toThrow();
+      const stored = await t.database.db
+        .select({ externalId: complaints.externalId })
+        .from(complaints)
+        .where(sql`${complaints.externalId} like 'stop-%'`);
+      expect(stored.map((r) => r.externalId).sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `stop-${i}`).sort(),
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });

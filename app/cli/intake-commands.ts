@@ -43,6 +43,9 @@ function isoOption(ctx: CommandContext, name: string): Date | undefined {
   return d;
 }
 
+/** About one intake batch of complaint records (~2,000 × ~300 bytes). */
+const POOL_WORTH_BYTES = 600_000;
+
 /** `import <file> [--source NAME]`: NDJSON or CSV (by extension) through the one intake path. */
 export async function importCommand(ctx: CommandContext): Promise<void> {
   const file = fileArgument(ctx, "the file to import");
@@ -81,7 +84,12 @@ export async function importCommand(ctx: CommandContext): Promise<void> {
   if (sourceName !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(sourceName)) {
     throw new UsageError("--source must be a short lowercase name such as x, zendesk or callcentre");
   }
-  const summary = await ingest(await intakeContext({ db: ctx.database.db, orgId: ctx.org.id }), items, {
+  const intake = await intakeContext({ db: ctx.database.db, orgId: ctx.org.id });
+  // A file of more than a batch is worth the worker threads: start them now, while the first batch is
+  // read (until they are up, batches are enriched on this thread).
+  if (intake.pool && size >= POOL_WORTH_BYTES) void intake.pool.warm(intake.enricher);
+  const pooledBefore = intake.pool?.stats().pooledRows ?? 0;
+  const summary = await ingest(intake, items, {
     sourceName,
     onProgress: (p) => {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
@@ -90,6 +98,13 @@ export async function importCommand(ctx: CommandContext): Promise<void> {
   });
   bar?.update(size);
   bar?.stop();
+  const pooled = (intake.pool?.stats().pooledRows ?? 0) - pooledBefore;
+  if (intake.pool && pooled > 0) {
+    writeLine(
+      ctx.io.stderr,
+      `enrichment: ${pooled.toLocaleString("en-US")} records in ${intake.pool.threads} worker threads, the rest on the main thread`,
+    );
+  }
   if (ctx.json) {
     writeLine(ctx.io.stdout, JSON.stringify(summary));
     return;

@@ -1,75 +1,13 @@
 import { and, asc, count, eq, isNull, max } from "drizzle-orm";
 import type { AppServices } from "~/context";
-import type { ComplaintRecord } from "~/domain/intake/record";
-import { buildRegionIndex, type RegionCandidate, type RegionIndex, resolveRegion } from "~/domain/regions";
-import { buildClassifier, sentimentScore, type TopicClassifier } from "~/domain/topics";
+import { createEnricher, type Enricher } from "~/domain/enrichment";
 import type { Db } from "~db/client.server";
 import { regions, topics } from "~db/schema";
-import type { RegionMethod } from "~db/schema/enums";
+import { sharedEnrichmentPool } from "./enrichment-pool.server";
 import { publishEvent } from "./events.server";
 import type { CommittedBatch, IntakeContext } from "./intake.server";
 
-/** What enrichment decides for one complaint (stored beside it and exported with it). */
-export interface Enrichment {
-  regionCode: string | null;
-  regionMethod: RegionMethod;
-  regionConfidence: number;
-  topicSlug: string;
-  topicScore: number;
-  sentiment: number;
-  /** Unplaced, but naming an ambiguous city: the regions it may be in (placed later from context). */
-  regionCandidates?: RegionCandidate[];
-}
-
-export interface Enricher {
-  /** Changes when the organisation's regions or taxonomy change, so cached enrichers are rebuilt. */
-  version: string;
-  enrich(record: ComplaintRecord): Enrichment;
-}
-
-/** A zone or offset the record carries (unknown fields kept from the source): a weak region hint. */
-function timeHints(record: ComplaintRecord): { timeZone: string | null; utcOffsetMinutes: number | null } {
-  const r = record as Record<string, unknown>;
-  const author = (record.author ?? {}) as Record<string, unknown>;
-  const zone = [r.timeZone, r.timezone, author.timeZone, author.timezone].find(
-    (v) => typeof v === "string",
-  ) as string | undefined;
-  // An explicit non-UTC offset in createdAt ("…-08:00") says where the sender's clock is; "Z" says nothing.
-  const m = /([+-])(\d{2}):?(\d{2})$/.exec(record.createdAt);
-  const offset = m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : null;
-  return { timeZone: zone ?? null, utcOffsetMinutes: offset === 0 ? null : offset };
-}
-
-export function createEnricher(version: string, index: RegionIndex, classifier: TopicClassifier): Enricher {
-  return {
-    version,
-    enrich(record) {
-      const hints = timeHints(record);
-      const region = resolveRegion(
-        {
-          text: record.text,
-          lat: record.lat ?? null,
-          lon: record.lon ?? null,
-          postalCode: record.postalCode,
-          location: record.location,
-          timeZone: hints.timeZone,
-          utcOffsetMinutes: hints.utcOffsetMinutes,
-        },
-        index,
-      );
-      const topic = classifier.classify(record.text);
-      return {
-        regionCode: region.region,
-        regionMethod: region.method,
-        regionConfidence: region.confidence,
-        topicSlug: topic.topic,
-        topicScore: topic.score,
-        sentiment: sentimentScore(record.text),
-        ...(region.candidates ? { regionCandidates: region.candidates } : {}),
-      };
-    },
-  };
-}
+export type { Enricher, Enrichment } from "~/domain/enrichment";
 
 const cache = new Map<number, Enricher>();
 
@@ -106,7 +44,7 @@ export async function loadEnricher(db: Db, orgId: number): Promise<Enricher> {
     .from(topics)
     .where(and(eq(topics.orgId, orgId), isNull(topics.archivedAt)))
     .orderBy(asc(topics.position));
-  const enricher = createEnricher(version, buildRegionIndex(regionRows), buildClassifier(topicRows));
+  const enricher = createEnricher({ version, regions: regionRows, topics: topicRows });
   cache.set(orgId, enricher);
   return enricher;
 }
@@ -116,6 +54,7 @@ export async function intakeContext(services: Pick<AppServices, "db" | "orgId">)
     db: services.db,
     orgId: services.orgId,
     enricher: await loadEnricher(services.db, services.orgId),
+    pool: sharedEnrichmentPool(),
   };
 }
 

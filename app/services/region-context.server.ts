@@ -1,14 +1,14 @@
 import { and, eq, gte, inArray, lte, ne } from "drizzle-orm";
 import { authorKey } from "~/domain/counting/counting";
+import type { EnrichedBatch } from "~/domain/enrichment";
 import type { ComplaintRecord } from "~/domain/intake/record";
 import { disambiguate } from "~/domain/regions";
 import type { Db } from "~db/client.server";
 import { complaintCounts, regions } from "~db/schema";
 import { UNKNOWN_REGION } from "~db/schema/enums";
-import type { Enrichment } from "./enrichment.server";
 
 /**
- * Context for complaints that name only an ambiguous city (`Enrichment.regionCandidates`): gathered
+ * Context for complaints that name only an ambiguous city (`EnrichedBatch.regionCandidates`): gathered
  * here, decided by the pure `disambiguate` (domain/regions/disambiguate.ts). For each such complaint at
  * time t, from what was known at t:
  *   - the burst: placed complaints of its topic in the hour up to t — the stored counts (earlier batches
@@ -21,11 +21,6 @@ import type { Enrichment } from "./enrichment.server";
 
 const HOUR = 3_600_000;
 const BUCKET = 300_000;
-
-interface Entry {
-  record: ComplaintRecord;
-  enrichment: Enrichment;
-}
 
 const populationCache = new Map<number, { at: number; shares: Map<string, number> }>();
 
@@ -44,21 +39,31 @@ async function populationShares(db: Db, orgId: number): Promise<Map<string, numb
   return shares;
 }
 
-/** Places, in place, the batch's complaints that name only an ambiguous city, where context allows. */
-export async function placeAmbiguous(db: Db, orgId: number, batch: readonly Entry[]): Promise<void> {
+/**
+ * Places, in place (in the enriched columns), the batch's complaints that name only an ambiguous city,
+ * where context allows. `records[i]` and row i of `enriched` are the same complaint.
+ */
+export async function placeAmbiguous(
+  db: Db,
+  orgId: number,
+  records: readonly ComplaintRecord[],
+  enriched: EnrichedBatch,
+): Promise<void> {
   const pending: number[] = [];
-  batch.forEach((e, i) => {
-    if (e.enrichment.regionCode === null && e.enrichment.regionCandidates?.length) pending.push(i);
-  });
+  for (let i = 0; i < records.length; i++) {
+    if (enriched.regionCode[i] === null && enriched.regionCandidates[i]?.length) pending.push(i);
+  }
   if (pending.length === 0) return;
-  const times = batch.map((e) => Date.parse(e.record.createdAt));
+  const times = records.map((r) => Date.parse(r.createdAt));
+  // Rows placed by their own evidence (not by context): the only ones used as context.
+  const placedByEvidence = (j: number) => enriched.regionCode[j] !== null && !enriched.regionCandidates[j];
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
   const topics = new Set<string>();
   for (const i of pending) {
     from = Math.min(from, times[i] - HOUR);
     to = Math.max(to, times[i]);
-    topics.add(batch[i].enrichment.topicSlug);
+    topics.add(enriched.topicSlug[i]);
   }
   const population = await populationShares(db, orgId);
   const stored = await db
@@ -78,19 +83,18 @@ export async function placeAmbiguous(db: Db, orgId: number, batch: readonly Entr
         ne(complaintCounts.regionCode, UNKNOWN_REGION),
       ),
     );
-  const placedEarlier = (i: number, same: (e: Entry) => boolean) => {
+  const placedEarlier = (i: number, same: (j: number) => boolean) => {
     const out = new Map<string, number>();
     for (let j = 0; j < i; j++) {
-      const e = batch[j];
-      const r = e.enrichment.regionCode;
-      if (r !== null && !e.enrichment.regionCandidates && same(e)) out.set(r, (out.get(r) ?? 0) + 1);
+      const r = enriched.regionCode[j];
+      if (r !== null && placedByEvidence(j) && same(j)) out.set(r, (out.get(r) ?? 0) + 1);
     }
     return out;
   };
   for (const i of pending) {
-    const e = batch[i];
+    const record = records[i];
     const t = times[i];
-    const topic = e.enrichment.topicSlug;
+    const topic = enriched.topicSlug[i];
     // The burst: counts of buckets that began in the hour up to t, and this batch's placed complaints
     // of the topic created in that hour (before this one in time).
     const burst = new Map<string, number>();
@@ -99,24 +103,24 @@ export async function placeAmbiguous(db: Db, orgId: number, batch: readonly Entr
       if (row.topic === topic && at >= t - HOUR && at <= t)
         burst.set(row.region, (burst.get(row.region) ?? 0) + row.n);
     }
-    batch.forEach((o, j) => {
-      const r = o.enrichment.regionCode;
-      if (j === i || r === null || o.enrichment.regionCandidates || o.enrichment.topicSlug !== topic) return;
+    for (let j = 0; j < records.length; j++) {
+      const r = enriched.regionCode[j];
+      if (j === i || r === null || !placedByEvidence(j) || enriched.topicSlug[j] !== topic) continue;
       if (times[j] >= t - HOUR && times[j] <= t) burst.set(r, (burst.get(r) ?? 0) + 1);
-    });
-    const author = authorKey(e.record.source, e.record.author);
-    const placed = disambiguate(e.enrichment.regionCandidates!, {
+    }
+    const author = authorKey(record.source, record.author);
+    const placed = disambiguate(enriched.regionCandidates[i]!, {
       population,
       burst,
       author: author
-        ? placedEarlier(i, (o) => authorKey(o.record.source, o.record.author) === author)
+        ? placedEarlier(i, (j) => authorKey(records[j].source, records[j].author) === author)
         : undefined,
-      source: placedEarlier(i, (o) => o.record.source === e.record.source),
+      source: placedEarlier(i, (j) => records[j].source === record.source),
     });
     if (placed) {
-      e.enrichment.regionCode = placed.region;
-      e.enrichment.regionMethod = "place";
-      e.enrichment.regionConfidence = placed.confidence;
+      enriched.regionCode[i] = placed.region;
+      enriched.regionMethod[i] = "place";
+      enriched.regionConfidence[i] = placed.confidence;
     }
   }
 }

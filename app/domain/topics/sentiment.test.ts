@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sentimentScore } from "./sentiment";
+import { simulate, US_SIM_REGIONS } from "../simulator";
+import { sentimentScore, sentimentScoreByLibrary } from "./sentiment";
 
 describe("sentimentScore", () => {
   it("is negative for clear complaints", () => {
@@ -48,5 +49,107 @@ describe("sentimentScore", () => {
     expect(strong).toBeLessThan(mild);
     expect(strong).toBeGreaterThan(-1);
     expect(sentimentScore("amazing wonderful brilliant superb")).toBeLessThan(1);
+  });
+
+  it("scores exactly as the library's tokenizer and loop do, on generated and simulated texts", () => {
+    const pieces = [
+      "good",
+      "bad",
+      "GREAT",
+      "worst",
+      "not",
+      "no",
+      "never",
+      "don't",
+      "don’t",
+      "cant",
+      "can't",
+      "help",
+      "please",
+      "like",
+      "love",
+      "hate",
+      "ridiculous",
+      "joke",
+      "slow",
+      "working",
+      "works",
+      "fixed",
+      "sooo",
+      "baaaad",
+      "goood",
+      "😡",
+      "😍",
+      "👍",
+      "🔌",
+      "power",
+      "out",
+      "lol",
+      "smh",
+      "!",
+      "?!",
+      ".",
+      ",",
+      "...",
+      "(",
+      ")",
+      "#",
+      "$",
+      "&",
+      "*",
+      "=",
+      "_",
+      "`",
+      '"',
+      "~",
+      "{",
+      "}",
+      ";",
+      ":",
+      "/",
+      "\\",
+      "-",
+      "'",
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\r",
+      "\r\n",
+      "\u00a0",
+      "\u2028",
+      "\u3000",
+      "\ufeff",
+      "é",
+      "İ",
+      "ΣΟΣ",
+      "💸💸",
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    let nonZero = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = "";
+      const count = Math.floor(next() * 14);
+      for (let w = 0; w < count; w++)
+        text += (next() < 0.6 ? " " : "") + pieces[Math.floor(next() * pieces.length)];
+      const expected = sentimentScoreByLibrary(text);
+      if (expected !== 0) nonZero++;
+      expect(sentimentScore(text), JSON.stringify(text)).toBe(expected);
+    }
+    expect(nonZero).toBeGreaterThan(5_000);
+    const simulated = simulate({
+      from: Date.parse("2026-10-01T00:00:00Z"),
+      to: Date.parse("2026-10-02T00:00:00Z"),
+      seed: 9,
+      regions: US_SIM_REGIONS,
+      baseRatePerDay: 3000,
+      incidents: [],
+      labels: false,
+    });
+    for (const { text } of simulated) expect(sentimentScore(text), text).toBe(sentimentScoreByLibrary(text));
   });
 });

@@ -22,6 +22,7 @@ import Sentiment from "sentiment";
 
 const require = createRequire(import.meta.url);
 const AFINN = require("sentiment/languages/en/labels.json") as Record<string, number>;
+const EMOJI_LABELS = require("sentiment/build/emoji.json") as Record<string, number>;
 
 /** AFINN ratings overridden for complaint text, each for a reason. */
 const COMPLAINT_LABELS: Record<string, number> = {
@@ -139,12 +140,111 @@ function hasWide(text: string): boolean {
   return false;
 }
 
-/** Sentiment of `text` in -1..1 (0 when no rated word or emoji is present). */
-export function sentimentScore(text: string): number {
+/** The text as prepared for scoring: apostrophes straightened, emoji spaced, elongations shortened. */
+function prepare(text: string): string {
   let prepared = text;
   if (hasWide(prepared)) prepared = prepared.replace(/’/g, "'").replace(EMOJI, " $1 ");
   if (hasRun(prepared)) prepared = prepared.replace(WORD, (w) => (hasRun(w) ? shorten(w) : w));
-  const { score } = analyzer.analyze(prepared, options);
+  return prepared;
+}
+
+function normalise(score: number): number {
   if (score === 0) return 0;
   return Math.round((score / Math.sqrt(score * score + NORMALISATION_ALPHA)) * 1000) / 1000;
+}
+
+/** Sentiment of `text` in -1..1 (0 when no rated word or emoji is present). */
+export function sentimentScore(text: string): number {
+  return normalise(scoreTokens(prepare(text)));
+}
+
+/**
+ * The same score through the `sentiment` library's own tokenizer and loop: the definition that
+ * `sentimentScore` reproduces faster (sentiment.test.ts compares the two).
+ */
+export function sentimentScoreByLibrary(text: string): number {
+  return normalise(analyzer.analyze(prepare(text), options).score);
+}
+
+// --- the library's analysis, without its intermediate strings and arrays ----------------------------
+
+/** Every label the library scores with: AFINN with our overrides, plus its emoji (as it merges them). */
+const SCORES = new Map<string, number>(Object.entries({ ...LABELS, ...EMOJI_LABELS }));
+
+/** The library's punctuation class, replaced by spaces before splitting: [.,/#!?$%^&*;:{}=_`"~()] and \n. */
+const PUNCTUATION = new Uint8Array(128);
+for (const c of '.,/#!?$%^&*;:{}=_`"~()\n') PUNCTUATION[c.charCodeAt(0)] = 1;
+
+/** JavaScript's \s (and String.prototype.trim's whitespace). */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+const tokens: string[] = [];
+
+/**
+ * The library's tokenize — lower-case; \n and its punctuation become spaces; runs of two or more
+ * whitespace characters become one space; trim; split on " " — in one pass: a run of separators between
+ * two tokens splits them when it is two or more characters long or is one space (or one punctuation
+ * mark); a lone tab or no-break space stays inside the token, as the library leaves it. Then its loop:
+ * from the last token back, each rated token adds its score, flipped and dampened when one of the three
+ * tokens before it is a negator.
+ */
+function scoreTokens(prepared: string): number {
+  const s = prepared.toLowerCase();
+  const n = s.length;
+  tokens.length = 0;
+  let start = -1; // start of the current token
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    const separator = (c < 128 && PUNCTUATION[c] === 1) || isSpace(c);
+    if (!separator) {
+      if (start < 0) start = i;
+      i++;
+      continue;
+    }
+    // A run of separators from i.
+    let j = i + 1;
+    while (j < n) {
+      const d = s.charCodeAt(j);
+      if (!((d < 128 && PUNCTUATION[d] === 1) || isSpace(d))) break;
+      j++;
+    }
+    const splits = j - i >= 2 || c === 32 || (c < 128 && PUNCTUATION[c] === 1);
+    if (start >= 0 && j < n && !splits) {
+      // One tab / no-break space between two words: part of the token.
+      i = j;
+      continue;
+    }
+    if (start >= 0) tokens.push(s.slice(start, i));
+    start = -1;
+    i = j;
+  }
+  if (start >= 0) tokens.push(s.slice(start, n));
+  let score = 0;
+  for (let t = tokens.length - 1; t >= 0; t--) {
+    const value = SCORES.get(tokens[t]);
+    if (value === undefined) continue;
+    let tokenScore = value;
+    for (let k = t - 1; k >= 0 && k >= t - 3; k--) {
+      if (NEGATORS.has(tokens[k])) {
+        tokenScore = value * NEGATION_SCALAR;
+        break;
+      }
+    }
+    score += tokenScore;
+  }
+  return score;
 }
