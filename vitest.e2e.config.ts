@@ -8,6 +8,8 @@ export default defineConfig({
     include: ["tests/e2e/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 120_000,
+    // A browser round trip (action, revalidation, SSE) can take seconds on a loaded CI machine.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 180_000,
     fileParallelism: false,
     pool: "forks",

@@ -142,9 +142,12 @@ describe("the incident room in a real browser", () => {
     await commander.selectOption("#state", "identified");
     await commander.fill('input[name="note"][aria-label="What changed"]', "Substation fault found");
     await commander.getByRole("button", { name: "Change state" }).click();
-    await expect.poll(() => commander.getByTestId("incident-state").textContent()).toBe("Identified");
+    // The action and the room's revalidation take a while on a loaded machine: wait for them, not 1 s.
     await expect
-      .poll(() => commander.getByTestId("timeline").textContent())
+      .poll(() => commander.getByTestId("incident-state").textContent(), { timeout: 15_000 })
+      .toBe("Identified");
+    await expect
+      .poll(() => commander.getByTestId("timeline").textContent(), { timeout: 15_000 })
       .toContain("Moved to identified: Substation fault found");
     await commander.screenshot({ path: screenshotPath("room-commander"), fullPage: true });
 
