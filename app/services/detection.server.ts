@@ -191,7 +191,10 @@ export interface DetectOptions {
   reset?: boolean;
   config?: DetectorConfigInput;
   now?: number;
-  /** Called with every bucket's decisions, warm-up included (diagnostics: evaluations and benches). */
+  /**
+   * Called with every bucket's decisions, warm-up included (diagnostics: evaluations and benches). A
+   * decision's `state` is the cell's live state, updated in place by the next bucket: copy what you keep.
+   */
   onDecisions?: (bucketStart: number, decisions: readonly CellDecision[]) => void;
 }
 
@@ -298,7 +301,8 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       input.recent = series.subarray(recentStart, i);
       input.state = states[k];
     }
-    const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config });
+    // The states are this run's own (read from the store or fresh): updated in place, one per cell.
+    const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config, inPlace: true });
     options.onDecisions?.(t, decisions);
     for (let k = 0; k < decisions.length; k++) states[k] = decisions[k].state;
     const tracked = trackBucket(job.tracker, t, decisions, config);

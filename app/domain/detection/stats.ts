@@ -178,13 +178,58 @@ function medianInPlace(a: Float64Array, n: number): number {
  * series (mostly zeros, MAD = 0) from clipping every occasional count away.
  */
 export function robustSummary(values: ArrayLike<number>, k: number): RobustSummary {
-  const n = values.length;
-  if (n === 0) return { n: 0, median: 0, mean: 0, variance: 0, nonZero: 0, cap: 0 };
-  const a = scratchOf(n);
-  for (let i = 0; i < n; i++) a[i] = values[i];
-  const med = medianInPlace(a, n);
-  for (let i = 0; i < n; i++) a[i] = Math.abs(values[i] - med);
-  const mad = medianInPlace(a, n);
+  return robustSummaryInto(values, values.length, k, {
+    n: 0,
+    median: 0,
+    mean: 0,
+    variance: 0,
+    nonZero: 0,
+    cap: 0,
+  });
+}
+
+/**
+ * `robustSummary` of the first n values, written into `out` (no allocation: the replay summarises
+ * every cell of every bucket). When more than half the values are 0 and none is negative — the
+ * reference of a sparse cell — the median and the MAD are 0 without sorting; the result is the same,
+ * bit for bit, as the general path's.
+ */
+export function robustSummaryInto(
+  values: ArrayLike<number>,
+  n: number,
+  k: number,
+  out: RobustSummary,
+): RobustSummary {
+  if (n === 0) {
+    out.n = 0;
+    out.median = 0;
+    out.mean = 0;
+    out.variance = 0;
+    out.nonZero = 0;
+    out.cap = 0;
+    return out;
+  }
+  let zeros = 0;
+  let positive = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === 0) zeros++;
+    else if (v > 0) positive++;
+  }
+  let med: number;
+  let mad: number;
+  if (zeros > n >> 1 && zeros + positive === n) {
+    // Sorted, the values start with more than n/2 zeros: the median (both middle values when n is
+    // even) is 0, and so is the median of |v − 0| = v.
+    med = 0;
+    mad = 0;
+  } else {
+    const a = scratchOf(n);
+    for (let i = 0; i < n; i++) a[i] = values[i];
+    med = medianInPlace(a, n);
+    for (let i = 0; i < n; i++) a[i] = Math.abs(values[i] - med);
+    mad = medianInPlace(a, n);
+  }
   const scale = Math.max(1.4826 * mad, Math.sqrt(Math.max(med, 1)));
   const cap = med + k * scale;
   let sum = 0;
@@ -198,7 +243,13 @@ export function robustSummary(values: ArrayLike<number>, k: number): RobustSumma
   }
   const mean = sum / n;
   const variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : 0;
-  return { n, median: med, mean, variance, nonZero, cap };
+  out.n = n;
+  out.median = med;
+  out.mean = mean;
+  out.variance = variance;
+  out.nonZero = nonZero;
+  out.cap = cap;
+  return out;
 }
 
 /**
