@@ -258,6 +258,8 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
   const weekBuffers = cells.map(() =>
     Array.from({ length: config.seasonal.weeks }, () => new Float64Array(width)),
   );
+  /** Each cell's list of past-week rows, reused while the number of weeks stays the same. */
+  const seasonalOf: Float64Array[][] = cells.map(() => []);
   const states = cells.map((c) => cellStates.get(`${c.region}|${c.topic}`) ?? null);
   const inputs: CellInput[] = cells.map((c, k) => ({
     region: c.region,
@@ -280,19 +282,27 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       const series = seriesOf[k];
       const weeks = firsts[zoneOf[k]];
       const buffers = weekBuffers[k];
-      const seasonal: Float64Array[] = [];
+      let seasonal = seasonalOf[k];
+      if (seasonal.length !== weeks.length) {
+        seasonal = buffers.slice(0, weeks.length);
+        seasonalOf[k] = seasonal;
+      }
       for (let w = 0; w < weeks.length; w++) {
         const a = weeks[w];
         const buffer = buffers[w];
-        if (a >= 0) {
+        if (a >= 0 && a + width <= series.length) {
+          for (let j = 0; j < width; j++) buffer[j] = series[a + j];
+          seasonal[w] = buffer;
+        } else if (a >= 0) {
           for (let j = 0; j < width; j++) buffer[j] = series[a + j] ?? 0;
-          seasonal.push(buffer);
+          seasonal[w] = buffer;
         } else {
           // Never in practice (the counts are loaded from a full lookback before the first bucket):
           // a window starting before them keeps what was loaded of it.
           const n = Math.max(0, a + width);
           for (let j = 0; j < n; j++) buffer[j] = series[j];
-          seasonal.push(buffer.subarray(0, n));
+          seasonal[w] = buffer.subarray(0, n);
+          seasonalOf[k] = []; // a short row: not reused as a full one
         }
       }
       const input = inputs[k];

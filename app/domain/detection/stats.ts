@@ -162,6 +162,33 @@ function selectInPlace(a: Float64Array, n: number, k: number): number {
   return a[k];
 }
 
+/** Largest value for which `robustSummaryInto` uses a histogram instead of quickselect. */
+const HISTOGRAM_MAX = 4096;
+let histogram = new Int32Array(1024);
+
+function histogramOf(size: number): Int32Array {
+  if (histogram.length < size) histogram = new Int32Array(Math.max(size, 2 * histogram.length));
+  return histogram;
+}
+
+/**
+ * Median of n values given as a histogram over whole numbers (h[x] = how many are x ÷ unit), computed
+ * as `medianInPlace` does: the middle value, or the mean of the two middle ones when n is even.
+ */
+function middleOf(h: Int32Array, n: number, unit: number): number {
+  const mid = n >> 1;
+  let lower = -1;
+  let seen = 0;
+  for (let x = 0; ; x++) {
+    seen += h[x];
+    if (lower < 0 && seen > mid - 1) lower = x;
+    if (seen > mid) {
+      const upper = x / unit;
+      return n % 2 === 1 ? upper : (lower / unit + upper) / 2;
+    }
+  }
+}
+
 /** Median of the first n values of a scratch array (reordered in place). */
 function medianInPlace(a: Float64Array, n: number): number {
   const mid = n >> 1;
@@ -211,10 +238,14 @@ export function robustSummaryInto(
   }
   let zeros = 0;
   let positive = 0;
+  let smallCounts = true;
+  let max = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === 0) zeros++;
     else if (v > 0) positive++;
+    if (v > max) max = v;
+    if ((v | 0) !== v || v < 0) smallCounts = false;
   }
   let med: number;
   let mad: number;
@@ -223,6 +254,17 @@ export function robustSummaryInto(
     // even) is 0, and so is the median of |v − 0| = v.
     med = 0;
     mad = 0;
+  } else if (smallCounts && max <= HISTOGRAM_MAX) {
+    // Whole counts: the order statistics from a histogram (the same values quickselect finds). The
+    // deviations from a median of whole or half counts are whole or half: histogram of 2·|v − med|.
+    const h = histogramOf(2 * max + 1);
+    h.fill(0, 0, max + 1);
+    for (let i = 0; i < n; i++) h[values[i]]++;
+    med = middleOf(h, n, 1);
+    const med2 = 2 * med;
+    h.fill(0, 0, 2 * max + 1);
+    for (let i = 0; i < n; i++) h[Math.abs(2 * values[i] - med2)]++;
+    mad = middleOf(h, n, 2);
   } else {
     const a = scratchOf(n);
     for (let i = 0; i < n; i++) a[i] = values[i];
