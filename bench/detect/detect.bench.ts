@@ -15,7 +15,12 @@
  *      counts, per-region time zones, each topic's all-regions cell, tracking, clustering, storing),
  *      timed as wall and CPU time (the machine is shared: CPU time is the steadier figure). `--no-db`
  *      skips it.
- * Last line: {"bench":"detect","bucketMs":..,"replayMs":..,"serviceReplayMs":..,"cells":510,..}
+ * Flags: `--no-replay` skips 2 (the engine-only replay), `--no-db` skips 3, `--hash` prints a hash of every
+ * decision and of the final states for 2 and 3 (compare two versions of the detector on the same counts:
+ * equal hashes, identical outputs). Replays are timed as wall and CPU time (process.cpuUsage), with the
+ * load average when they started (the machine is shared).
+ * Last line: {"bench":"detect","serviceReplayMs":..,"serviceReplayCpuMs":..,"serviceHash":..,"replayMs":..,
+ * "replayCpuMs":..,"ratioReplay":..,"cells":510,..}
  */
 import os from "node:os";
 import { sql } from "drizzle-orm";
