@@ -68,7 +68,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe("the demo's past incident", () => {
+describe("the demo's past incident, opened from its spike", () => {
   it("is opened from its spike, resolved, and its times are the story's, not today's", async () => {
     const [row] = await t.database.db.select().from(incidents).where(eq(incidents.id, incidentId));
     expect(row.state).toBe("resolved");
@@ -130,5 +130,52 @@ describe("the demo's past incident", () => {
       ),
     ).toBeNull();
     expect(await t.database.db.select({ id: incidents.id }).from(incidents)).toHaveLength(1);
+  });
+});
+
+describe("the demo's past incident when detection found no spike for it", () => {
+  let u: TestDatabase;
+  let id: number;
+  beforeAll(async () => {
+    u = await freshDatabase();
+    const db = u.database.db;
+    await seedDemo(db);
+    const records = simulate({
+      from: T - 3600_000,
+      to: T + 8 * 3600_000,
+      seed: 8,
+      regions: US_SIM_REGIONS,
+      baseRatePerDay: 200,
+      incidents: [appLoginFailure(T, "past-login")],
+      labels: false,
+    });
+    let index = 0;
+    const rows = (function* () {
+      for (const value of records) yield { index: index++, value };
+    })();
+    await ingest(await intakeContext({ db, orgId: u.org.id }), rows);
+    const plan = { startedAt: T, detectionCaughtUp: false };
+    expect(await ensureDemoPastIncident(db, u.org.id, plan, "http://localhost:3000")).toBeNull();
+    id = (await ensureDemoPastIncident(
+      db,
+      u.org.id,
+      { ...plan, detectionCaughtUp: true },
+      "http://localhost:3000",
+    ))!;
+  }, 120_000);
+  afterAll(async () => {
+    await u?.close();
+  });
+
+  it("waits for detection, then opens it where the complaints were, with its complaints and replies", async () => {
+    const db = u.database.db;
+    const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
+    expect(row.startedAt.getTime()).toBe(T);
+    expect(row.regions.length).toBeGreaterThan(10);
+    const m = await incidentMetricsFor(db, u.org.id, id);
+    expect(m.speed.firstUpdateAt! - T).toBe(35 * MIN);
+    expect(m.coverage.overall.complaints).toBeGreaterThan(100);
+    expect(m.coverage.overall.answered).toBeGreaterThan(0);
+    expect(m.cadence.kept).toBe(2);
   });
 });

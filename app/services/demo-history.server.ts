@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import {
+  complaintCounts,
   complaints,
   deliveries,
   incidentCoverage,
@@ -11,8 +12,8 @@ import {
   statusUpdates,
   users,
 } from "~db/schema";
-import type { Role } from "~db/schema/enums";
-import { createIncident } from "./incidents.server";
+import { type Role, UNKNOWN_REGION } from "~db/schema/enums";
+import { createIncident, stampIncidentComplaints } from "./incidents.server";
 import { readJobState, writeJobState } from "./jobs.server";
 import { sendReplies } from "./replies.server";
 import {
@@ -98,7 +99,7 @@ export async function ensureDemoPastIncident(
           "Customers everywhere cannot sign in to the app or the website; the login service is failing.",
         fromClusterId: cluster?.id ?? null,
         topics: ["app-login"],
-        regions: cluster ? [] : ["CA", "TX", "NY", "FL", "IL"],
+        regions: cluster ? [] : await regionsWithComplaints(tx, orgId, T, T + 3 * 3600_000),
         commanderUserId: people.commander.userId,
         cadenceMinutes: 30,
       },
@@ -109,7 +110,9 @@ export async function ensureDemoPastIncident(
       .set({ startedAt: new Date(cluster?.startedAt.getTime() ?? T), createdAt: new Date(openedAt) })
       .where(eq(incidents.id, incident.id));
     await moveEvents(openedAt);
-    // Opened "now", the incident took in every later app-login complaint; it owns those of its hours only.
+    // Opened "now", the incident took in every later app-login complaint (or, without a spike, none of
+    // its own, having started "now"): it owns those of its hours only.
+    await stampIncidentComplaints(tx, orgId, incident.id);
     await tx
       .update(complaints)
       .set({ incidentId: null })
@@ -212,6 +215,23 @@ async function answerSome(tx: Db, orgId: number, incidentId: number, support: Up
       })
       .where(eq(deliveries.replyId, reply.id));
   }
+}
+
+/** Regions with app-login complaints in the incident's hours (when no spike says where it was). */
+async function regionsWithComplaints(tx: Db, orgId: number, from: number, to: number): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ region: complaintCounts.regionCode })
+    .from(complaintCounts)
+    .where(
+      and(
+        eq(complaintCounts.orgId, orgId),
+        eq(complaintCounts.topicSlug, "app-login"),
+        gte(complaintCounts.bucketStart, new Date(from)),
+        lte(complaintCounts.bucketStart, new Date(to)),
+        ne(complaintCounts.regionCode, UNKNOWN_REGION),
+      ),
+    );
+  return rows.map((r) => r.region).sort();
 }
 
 async function recountCoverage(tx: Db, incidentId: number) {
