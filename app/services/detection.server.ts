@@ -313,7 +313,11 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     const clusterOf = new Map<string, SpikeCluster>();
     for (const c of job.clusters) for (const m of c.members) clusterOf.set(m, c);
     job.ended = job.ended.filter((s) => {
-      const until = clusterOf.get(spikeKey(s))?.endedAt ?? s.endedAt;
+      // An open cluster's endedAt is null: `?? s.endedAt` would read that as "no cluster" and drop a
+      // member that ended early while the rest of its event goes on (the cluster row then shrank to
+      // its late members, and took their later detectedAt and smaller area).
+      const cluster = clusterOf.get(spikeKey(s));
+      const until = cluster ? cluster.endedAt : s.endedAt;
       return until === null || until >= t - CLUSTER_MEMORY_MS;
     });
     const spikesToCluster = clusterable(job, tracked.open, decisions, regionCodes, neighbours, config);
