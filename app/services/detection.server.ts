@@ -110,6 +110,8 @@ interface AreaMemory {
   regions: string[];
   diffuse: boolean;
   linked: boolean;
+  /** Consecutive buckets judged diffuse so far (absent in job states stored before it existed). */
+  diffuseRun?: number;
 }
 
 interface CellMeta {
@@ -410,7 +412,10 @@ function clusterable(
     if (!aggregate) continue;
     const area = affectedArea(aggregate, regional, neighbours, config);
     const memory = areas[key] ?? { regions: [], diffuse: false, linked: false };
-    memory.diffuse ||= area.diffuse;
+    // Nationwide once the far regions stayed up together for `sustainBuckets` buckets in a row: one
+    // bucket's stray complaints far away, as a regional event begins, do not make it national for good.
+    memory.diffuseRun = area.diffuse ? (memory.diffuseRun ?? 0) + 1 : 0;
+    memory.diffuse ||= memory.diffuseRun >= config.sustainBuckets;
     memory.regions = [...new Set([...memory.regions, ...area.regions])].sort();
     if (!memory.linked) {
       const covered = new Set(
