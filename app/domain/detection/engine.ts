@@ -141,7 +141,8 @@ export interface CellState {
   /**
    * The records as they were when the current, and the previous, lag period began (periods of
    * max(scales) buckets, aligned on the clock; see `laggedCalibration`), and the current period's index.
-   * Absent in states stored before the lag existed (tests then read `cal` until the next period).
+   * Absent in states stored before the lag existed: their first bucket starts a period whose lagged
+   * record is the record as it then was (`cal` is read until then, for a brand-new cell).
    */
   calMark?: number[] | null;
   calLag?: number[] | null;
