@@ -655,6 +655,28 @@ describe("two separate events of one topic at once, with weaker bursts", () => {
   });
 });
 
+describe("an event whose first state quietens hours before the rest", () => {
+  // Regression: a member spike that ended was dropped from clustering two hours after its own end even
+  // while its cluster was still open (an open cluster's endedAt is null, which read as "no cluster"), so
+  // the stored cluster shrank to its later members: later detectedAt, smaller area.
+  it("keeps the early member in the cluster to the end", async () => {
+    const { t, ctx } = await scenarioDatabase(["outage"]);
+    try {
+      const END = T + 6 * HOUR;
+      await addCounts(t.database.db, t.org.id, DAY0, END, [
+        { region: "CA", topic: "outage", from: T, to: T + 30 * MINUTE, extra: 50 },
+        { region: "NV", topic: "outage", from: T + 15 * MINUTE, to: T + 5 * HOUR, extra: 50 },
+      ]);
+      await replay(ctx, T - 6 * HOUR, END);
+      const clusters = (await listSpikes(t.database.db, t.org.id)).filter((c) => c.level === "detected");
+      expect(clusters.map((c) => c.regions)).toEqual([["CA", "NV"]]);
+      expect(clusters[0]).toMatchObject({ startedAt: iso(T), detectedAt: iso(T + BUCKET) });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("CLI detect, spikes and score-series", () => {
   let target: Awaited<ReturnType<typeof cliTarget>>;
   let dir: string;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ChannelKind } from "~db/schema/enums";
+import type { ResolveHost } from "./public-address.server";
 
 /**
  * The one interface every outbound channel implements. The delivery worker knows nothing about X or
@@ -90,6 +91,16 @@ export interface ChannelContext<Config, Credentials> {
   timeoutMs: number;
   /** The console's public address, for links back to the status page. */
   publicUrl: string;
+  /**
+   * How a subscriber's own address (typed on the public status page) is resolved before Clarion calls
+   * it; DNS by default. Tests pass a fixed answer.
+   */
+  resolveHost?: ResolveHost;
+  /**
+   * Let subscribers' webhooks reach loopback and private addresses (tests with local receivers only;
+   * never set by the delivery worker).
+   */
+  allowPrivateRecipients?: boolean;
 }
 
 /** A field of the channel's settings form (rendered generically by Settings → Channels). */

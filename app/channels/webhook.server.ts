@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { headerSafeId, httpUrl, payloadInvalid, TEST_BOOKKEEPING, testResultOf } from "./common.server";
 import { callRemote } from "./http.server";
+import { nonPublicAddressProblem } from "./public-address.server";
 import type { ChannelAdapter, ChannelContext, OutboundMessage, SendOutcome } from "./types";
 
 /**
@@ -113,6 +114,8 @@ export const webhookAdapter: ChannelAdapter<Config, Credentials> = {
       if (!recipient.success)
         return { outcome: "failed", reason: "The subscriber's webhook address is not an http(s) URL." };
       url = recipient.data;
+      const problem = ctx.allowPrivateRecipients ? null : await nonPublicAddressProblem(url, ctx.resolveHost);
+      if (problem) return { outcome: "failed", reason: problem };
     }
     return post(ctx, url, webhookId(message.idempotencyKey), payload.data.event, () =>
       message.markDispatched(),

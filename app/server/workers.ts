@@ -1,7 +1,8 @@
 import { lt } from "drizzle-orm";
 import type { AppServices } from "~/context";
 import { pruneExpiredSessions } from "~/services/auth.server";
-import { ensureDemoIncident, runDemoFeed } from "~/services/demo-feed.server";
+import { demoPastIncidentPlan, ensureDemoIncident, runDemoFeed } from "~/services/demo-feed.server";
+import { ensureDemoPastIncident } from "~/services/demo-history.server";
 import { detect } from "~/services/detection.server";
 import { publishIntake } from "~/services/enrichment.server";
 import { publishEvent } from "~/services/events.server";
@@ -108,6 +109,10 @@ export function defaultLoops(services: AppServices, options: { demoFeed: boolean
             log.info(`demo: incident #${incidentId} opened for the western outage`);
             await publishEvent(services.database, { type: "incident", orgId, incidentId, kind: "created" });
           }
+          const plan = await demoPastIncidentPlan(db, orgId);
+          const pastId = plan && (await ensureDemoPastIncident(db, orgId, plan, services.publicUrl()));
+          if (pastId)
+            log.info(`demo: past incident #${pastId} (app sign-in failure) written up with its comms`);
         }
       },
     },

@@ -210,7 +210,7 @@ export interface OpenChannel {
 export function openChannel(
   box: SecretBox,
   row: ChannelRow,
-  options: { publicUrl: string; fetch?: typeof fetch; timeoutMs?: number },
+  options: { publicUrl: string; fetch?: typeof fetch; timeoutMs?: number; allowPrivateRecipients?: boolean },
 ): OpenChannel | { error: string } {
   const adapter = adapterFor(row.kind);
   if (!adapter) return { error: `Clarion cannot post to ${row.kind}.` };
@@ -231,6 +231,7 @@ export function openChannel(
       fetch: options.fetch ?? fetch,
       timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
       publicUrl: options.publicUrl,
+      allowPrivateRecipients: options.allowPrivateRecipients ?? false,
     },
   };
 }

@@ -44,6 +44,11 @@ export interface DeliveryWorkerOptions {
   /** Backoff and give-up for retried deliveries (default RETRY_POLICY; tests shorten the waits). */
   retryPolicy?: RetryPolicy;
   fetch?: typeof fetch;
+  /**
+   * Let subscribers' webhooks reach loopback and private addresses (the publish benchmark's local
+   * receivers). Off in the console and `npm run worker`: a public form must not aim us inward.
+   */
+  allowPrivateRecipients?: boolean;
 }
 
 export interface PassResult {
@@ -123,6 +128,7 @@ async function deliverOne(
       publicUrl: options.publicUrl,
       fetch: options.fetch,
       timeoutMs,
+      allowPrivateRecipients: options.allowPrivateRecipients,
     });
     if ("error" in opened) return settle({ outcome: "failed", reason: opened.error });
     const { adapter, ctx } = opened;

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, isNull } from "drizzle-orm";
 import {
+  appLoginFailure,
   DEMO_BASE_RATE_PER_DAY,
   demoScenario,
   type IncidentScript,
@@ -10,6 +11,7 @@ import {
 } from "~/domain/simulator";
 import type { Db } from "~db/client.server";
 import { spikeClusters, users } from "~db/schema";
+import type { PastIncidentPlan } from "./demo-history.server";
 import { intakeContext } from "./enrichment.server";
 import { createIncident } from "./incidents.server";
 import { type CommittedBatch, type ImportSummary, ingest } from "./intake.server";
@@ -34,6 +36,11 @@ interface FeedState extends Record<string, unknown> {
   outages: number[];
   /** Start of a small historical outage, so the history has something to look back on. */
   pastOutage: number;
+  /**
+   * Start of the nationwide app-login failure in the history, the demo's past incident with its comms
+   * (demo-history.server.ts). Absent in demos created before it existed.
+   */
+  pastLogin?: number;
   /** The staged outage the demo incident was opened for. */
   incidentFor?: number;
 }
@@ -41,9 +48,12 @@ interface FeedState extends Record<string, unknown> {
 /** Demo users' email domain (db/seed.ts). */
 const DEMO_DOMAIN = "northwind.example";
 
-export function demoIncidents(state: Pick<FeedState, "outages" | "pastOutage">): IncidentScript[] {
+export function demoIncidents(
+  state: Pick<FeedState, "outages" | "pastOutage" | "pastLogin">,
+): IncidentScript[] {
   return [
     vermontSmallOutage(state.pastOutage, "demo-vermont-outage"),
+    ...(state.pastLogin ? [appLoginFailure(state.pastLogin, "demo-past-app-login")] : []),
     ...state.outages.flatMap((at) => demoScenario(at)),
   ];
 }
@@ -72,6 +82,8 @@ export async function runDemoFeed(
     fedUntil: now - historyDays * DAY,
     outages: [],
     pastOutage: Math.floor((now - 9 * DAY) / 3600_000) * 3600_000 + 14 * 3600_000,
+    // Mid-afternoon on the US east coast, 16 days back (inside any history of 17 days or more).
+    pastLogin: historyDays >= 17 ? Math.floor((now - 16 * DAY) / DAY) * DAY + 19 * 3600_000 : undefined,
   };
   let stagedOutageAt: number | null = null;
   const lastEnd = state.outages.length
@@ -152,4 +164,14 @@ export async function ensureDemoIncident(db: Db, orgId: number): Promise<number 
   );
   await writeJobState(db, orgId, JOB, { ...state, incidentFor: outageAt });
   return incident.id;
+}
+
+/**
+ * When the demo's past incident (the app-login failure in its history) can be written up: its start,
+ * and whether detection has gone past it (the live incident has been opened by then).
+ */
+export async function demoPastIncidentPlan(db: Db, orgId: number): Promise<PastIncidentPlan | null> {
+  const state = await readJobState<FeedState>(db, orgId, JOB);
+  if (!state?.pastLogin) return null;
+  return { startedAt: state.pastLogin, detectionCaughtUp: state.incidentFor !== undefined };
 }

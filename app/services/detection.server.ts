@@ -110,6 +110,8 @@ interface AreaMemory {
   regions: string[];
   diffuse: boolean;
   linked: boolean;
+  /** Consecutive buckets judged diffuse so far (absent in job states stored before it existed). */
+  diffuseRun?: number;
 }
 
 interface CellMeta {
@@ -344,7 +346,11 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
     const clusterOf = new Map<string, SpikeCluster>();
     for (const c of job.clusters) for (const m of c.members) clusterOf.set(m, c);
     job.ended = job.ended.filter((s) => {
-      const until = clusterOf.get(spikeKey(s))?.endedAt ?? s.endedAt;
+      // An open cluster's endedAt is null: `?? s.endedAt` would read that as "no cluster" and drop a
+      // member that ended early while the rest of its event goes on (the cluster row then shrank to
+      // its late members, and took their later detectedAt and smaller area).
+      const cluster = clusterOf.get(spikeKey(s));
+      const until = cluster ? cluster.endedAt : s.endedAt;
       return until === null || until >= t - CLUSTER_MEMORY_MS;
     });
     const spikesToCluster = clusterable(job, tracked.open, decisions, regionCodes, neighbours, config);
@@ -437,7 +443,10 @@ function clusterable(
     if (!aggregate) continue;
     const area = affectedArea(aggregate, regional, neighbours, config);
     const memory = areas[key] ?? { regions: [], diffuse: false, linked: false };
-    memory.diffuse ||= area.diffuse;
+    // Nationwide once the far regions stayed up together for `sustainBuckets` buckets in a row: one
+    // bucket's stray complaints far away, as a regional event begins, do not make it national for good.
+    memory.diffuseRun = area.diffuse ? (memory.diffuseRun ?? 0) + 1 : 0;
+    memory.diffuse ||= memory.diffuseRun >= config.sustainBuckets;
     memory.regions = [...new Set([...memory.regions, ...area.regions])].sort();
     if (!memory.linked) {
       const covered = new Set(

@@ -48,11 +48,52 @@ describe("webhook adapter against a Standard Webhooks receiver", () => {
 
   it("delivers to a subscriber's own URL when the message names one", async () => {
     const outcome = await webhookAdapter.send(
-      ctx(),
+      { ...ctx(), allowPrivateRecipients: true },
       message({ purpose: "notification", recipient: `${receiver.url}/subscriber-9` }),
     );
     expect(outcome.outcome).toBe("sent");
     expect(receiver.events[0].path).toBe("/hooks/clarion/subscriber-9");
+  });
+
+  it("never calls a subscriber's URL that resolves to a loopback, private or metadata address", async () => {
+    // The receiver listens on loopback: by default a subscriber may not reach it, by literal or by name.
+    const literal = await webhookAdapter.send(
+      ctx(),
+      message({ purpose: "notification", recipient: `${receiver.url}/subscriber-9` }),
+    );
+    expect(literal).toMatchObject({ outcome: "failed" });
+    expect((literal as { reason: string }).reason).toMatch(/127\.0\.0\.1 \(loopback\), not a public address/);
+    for (const [address, range] of [
+      ["10.0.0.7", "private"],
+      ["169.254.169.254", "linkLocal"],
+      ["::ffff:192.168.1.1", "private"],
+      ["fd12::1", "uniqueLocal"],
+    ]) {
+      const outcome = await webhookAdapter.send(
+        { ...ctx(), resolveHost: async () => ["93.184.216.34", address] },
+        message({ purpose: "notification", recipient: "https://hooks.example.org/status" }),
+      );
+      expect(outcome).toMatchObject({ outcome: "failed" });
+      expect((outcome as { reason: string }).reason).toContain(`(${range})`);
+    }
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it("calls a subscriber's URL whose every address is public", async () => {
+    const called: string[] = [];
+    const outcome = await webhookAdapter.send(
+      {
+        ...ctx(),
+        resolveHost: async () => ["93.184.216.34", "2606:2800:220:1::1"],
+        fetch: async (input) => {
+          called.push(String(input));
+          return new Response(null, { status: 204 });
+        },
+      },
+      message({ purpose: "notification", recipient: "https://hooks.example.org/status" }),
+    );
+    expect(outcome.outcome).toBe("sent");
+    expect(called).toEqual(["https://hooks.example.org/status"]);
   });
 
   it("retries after a hang and the receiver processes the event once", async () => {

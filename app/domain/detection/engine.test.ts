@@ -172,6 +172,19 @@ describe("evaluateBucket on hand-made series", () => {
     expect(none.pValue).toBe(1);
   });
 
+  it("tests each window against a calibration record that none of the window's buckets has entered", () => {
+    const v = rhythmSeries(12, START, WEEK + DAY, 5, { mean: 0.05, size: 1 });
+    for (const k of [0, 2, 3, 5, 6, 8]) v[WEEK + 100 + k] += 1; // the rising edge of a small burst
+    const ds = run(v);
+    const lag = Math.max(...resolveConfig({}).scales);
+    expect(START % (lag * STEP)).toBe(0); // periods are aligned on the clock: here on bucket 0
+    for (let i = 3 * lag; i < ds.length; i++) {
+      // The record as it was before the previous period began: at least `lag` buckets old.
+      const previousPeriod = i - (i % lag) - lag;
+      expect(ds[i].state.calLag).toEqual(ds[previousPeriod - 1].state.cal);
+    }
+  });
+
   it("is causal: a prefix gets exactly the decisions it gets inside the whole series", () => {
     const v = rhythmSeries(8, START, 2 * WEEK + 2 * DAY, 5, { mean: 15, diurnal: 0.6, size: 8 });
     v[2 * WEEK + 100] = 300;
@@ -333,5 +346,75 @@ describe("many cells at once", () => {
     expect(decided.some((ds) => ds[0].level === "detected")).toBe(true);
     expect(decided[burst][3].baseline).toMatch(/^parent/);
     expect(decided[burst][0].baseline).toMatch(/^weekly/);
+  });
+});
+
+describe("a small outage in a normally silent cell", () => {
+  // Ten busy regions of one topic, their aggregate (the topic over all regions) and a small state where
+  // a complaint of the topic is rare: about one a day, mostly in the evening, and a few lone ones at
+  // night. Counts are what intake counts: one per author per region × topic per hour.
+  const n = 10;
+  const length = 3 * WEEK + DAY;
+  const evening = 3 * WEEK + 19 * 12; // Monday 19:00, the fourth week
+  const night = 3 * WEEK + 3 * 12; // Monday 03:00
+  const history = () => {
+    const busy = Array.from({ length: n }, (_, k) =>
+      rhythmSeries(700 + k, START, length, 5, { mean: 2, diurnal: 0.8, size: 10, peakHour: 19 }),
+    );
+    const quiet = rhythmSeries(800, START, length, 5, { mean: 0.001, diurnal: 0.9, size: 1, peakHour: 19 });
+    for (let week = 0; week < 3; week++) quiet[week * WEEK + 2 * DAY + 3 * 12 + 5] += 1; // lone night ones
+    return { busy, quiet };
+  };
+  const replay = (quiet: number[], busy: number[][], to: number) => {
+    const config = resolveConfig({});
+    const series = [...busy, quiet];
+    const total = Array.from({ length }, (_, i) => series.reduce((s, v) => s + v[i], 0));
+    const names = [...busy.map((_, k) => `R${k}`), "VT", ALL_REGIONS];
+    const all = [...series, total];
+    let states: (CellState | null)[] = all.map(() => null);
+    const vt: CellDecision[] = [];
+    for (let i = 0; i <= to; i++) {
+      const ds = evaluateBucket({
+        bucketStart: START + i * STEP,
+        config,
+        cells: all.map((v, k) => ({
+          region: names[k],
+          topic: "outage",
+          ...seriesInputAt(v, i, START, config),
+          state: states[k],
+        })),
+      });
+      states = ds.map((d) => d.state);
+      vt.push(ds[n]);
+    }
+    return vt;
+  };
+  const clear = (v: number[], from: number, to: number) => {
+    for (let i = from; i < to; i++) v[i] = 0;
+  };
+
+  it("detects ~8 complaints from distinct people in an hour where ~0.1 are usual", () => {
+    const { busy, quiet } = history();
+    clear(quiet, evening - 12, evening + 24);
+    // One or two minutes apart at first, then a steady trickle: never more than one in a bucket.
+    for (const k of [0, 1, 3, 4, 6, 7, 9, 11]) quiet[evening + k] = 1;
+    const vt = replay(quiet, busy, evening + 24);
+    expect(vt.slice(3 * WEEK, evening).some((d) => d.level === "detected")).toBe(false);
+    const hour = vt.slice(evening, evening + 13);
+    expect(hour[0].baseline).toBe("parent-topic");
+    expect(hour.some((d) => d.level === "detected")).toBe(true);
+  });
+
+  it("does not alarm on the same complaints from one author, or on a lone complaint at night", () => {
+    const { busy, quiet } = history();
+    clear(quiet, evening - 12, evening + 24);
+    clear(quiet, night - 12, night + 24);
+    // One author posting eight times in the hour is counted once; one night-time complaint is one.
+    quiet[evening + 5] = 1;
+    quiet[night] = 1;
+    const vt = replay(quiet, busy, evening + 24);
+    expect(vt.slice(night, night + 13).some((d) => d.level === "detected")).toBe(false);
+    expect(vt.slice(evening, evening + 25).some((d) => d.level === "detected")).toBe(false);
+    expect(vt.slice(night, evening + 25).some((d) => d.level !== null)).toBe(false);
   });
 });

@@ -138,6 +138,15 @@ export interface CellState {
    * cell within minutes that such bursts are ordinary). Null outside a spike.
    */
   calFrozen: number[] | null;
+  /**
+   * The records as they were when the current, and the previous, lag period began (periods of
+   * max(scales) buckets, aligned on the clock; see `laggedCalibration`), and the current period's index.
+   * Absent in states stored before the lag existed: their first bucket starts a period whose lagged
+   * record is the record as it then was (`cal` is read until then, for a brand-new cell).
+   */
+  calMark?: number[] | null;
+  calLag?: number[] | null;
+  calPeriod?: number;
   /** Decayed sum of squared Pearson residuals and its weight (dispersion factor φ). */
   dispSum: number;
   dispBuckets: number;
@@ -279,7 +288,9 @@ export function evaluateBucket({
     const st = states[i];
     const cal = alignedCalibration(st, config.scales, inPlace);
     cals[i] = cal;
-    testCals[i] = st?.calFrozen ? alignedCalibration({ ...st, cal: st.calFrozen }, config.scales, true) : cal;
+    testCals[i] = st?.calFrozen
+      ? alignedCalibration({ ...st, cal: st.calFrozen }, config.scales, true)
+      : (laggedCalibration(st, cal, bucketStart, config).lag ?? cal);
     const cell = cells[i];
     const b = baselines[i];
     tests[i] = windowTests(
@@ -571,6 +582,39 @@ function alignedCalibration(state: CellState | null, scales: readonly number[], 
     if (at >= 0) for (let k = 0; k < 4; k++) out[4 * i + k] = state.cal[4 * at + k];
   }
   return out;
+}
+
+/**
+ * The calibration record a window is tested against: the cell's record as it was at least max(scales)
+ * buckets ago, so that none of the window's own buckets has taught it yet. Without the lag, the rising
+ * edge of a burst in a quiet cell enters the record bucket by bucket (each overlapping window counts the
+ * same complaints again) and has made them look ordinary before the window holding them all is tested:
+ * in the generated scenarios the Vermont cell's record for the hour went from σ 1.3 to 1.7 before its
+ * spike opened, and to 5 within the hour.
+ *
+ * Records are snapshotted at the start of each lag period (max(scales) buckets, aligned on the clock):
+ * `mark` is the record when the current period began, `lag` when the previous one began (between one
+ * and two periods old); it is `lag` that tests read. Returns the snapshots for this bucket (`cal` is the
+ * record before this bucket's update; a new `mark` is a copy of it). `lag` is null for a new cell.
+ */
+function laggedCalibration(
+  state: CellState | null,
+  cal: readonly number[],
+  bucketStart: number,
+  c: DetectorConfig,
+): { lag: number[] | null; mark: number[] | null; period: number } {
+  const period = Math.floor(bucketStart / (Math.max(...c.scales) * bucketMs(c)));
+  if (!state) return { lag: null, mark: null, period };
+  const sameLayout =
+    state.calScales.length === c.scales.length && state.calScales.every((w, i) => w === c.scales[i]);
+  const mark = sameLayout ? (state.calMark ?? null) : null;
+  const lag = sameLayout ? (state.calLag ?? null) : null;
+  if (state.calPeriod === period) return { lag, mark, period };
+  // A new period: the previous period's mark becomes the lagged record. After a gap of a whole period
+  // or more (or with no mark yet), the record now holds nothing of the last period: it is the lag itself.
+  const fresh = cal.slice();
+  const next = state.calPeriod === period - 1 && mark ? mark : fresh;
+  return { lag: next, mark: fresh, period };
 }
 
 /**
@@ -969,6 +1013,8 @@ function decideCell(
     );
   }
   const skipped = prev ? Math.max(0, Math.round((bucketStart - prev.lastBucket) / step) - 1) : 0;
+  // Snapshots of the record before this bucket enters it (tests read `lagged.lag`, see evaluateBucket).
+  const lagged = laggedCalibration(prev, cal, bucketStart, c);
   let state: CellState;
   if (prev && inPlace) {
     // muHistory returns the state's own array when no bucket was skipped: it is updated in place too.
@@ -991,6 +1037,9 @@ function decideCell(
     state.cal = cal;
     state.calScales = c.scales;
   }
+  state.calMark = lagged.mark;
+  state.calLag = lagged.lag;
+  state.calPeriod = lagged.period;
   state.seen += 1;
   if (skipped > 0) {
     resetCusum(state);
@@ -1122,7 +1171,7 @@ function decideCell(
       sumExpected: byTest ? mu : state.cusumExpected,
     };
     opened = true;
-    state.calFrozen = cal.slice();
+    state.calFrozen = (lagged.lag ?? cal).slice();
     if (level === "detected") resetCusum(state);
   }
 

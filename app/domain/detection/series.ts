@@ -8,8 +8,9 @@
  *
  * scoreSeries runs the detector for series of any kind (`univariate.ts`): counts or continuous values,
  * any sampling interval (regular or not), with or without daily / weekly seasonality, anomalies up or
- * down; the same defaults for every series. It flags ONE row per alarm, the row that raised it: NAB
- * charges every flagged row outside its windows. Rows are taken as they come, in the order given: a gap in
+ * down; the same defaults for every series. It flags ONE row per alarm, the row that raised it (and a row
+ * where a new, much stronger anomaly shows through an open alarm): NAB charges every flagged row outside
+ * its windows. Rows are taken as they come, in the order given: a gap in
  * the timestamps is time without data (not zeros), and a row stamped earlier than the one before it is
  * taken at the latest time seen.
  *
@@ -110,8 +111,8 @@ export function replaySeries(values: ArrayLike<number>, opts: ReplayOptions): Ce
 }
 
 /**
- * 0/1 per row: 1 on the row that raised an alarm of the detector for any series (`univariate.ts`, see
- * the header). Rows are scored in the order given.
+ * 0/1 per row: 1 on the row that raised (or re-armed) an alarm of the detector for any series
+ * (`univariate.ts`, see the header). Rows are scored in the order given.
  */
 export function scoreSeries(rows: readonly SeriesRow[], config?: UnivariateConfigInput): number[] {
   if (rows.length === 0) return [];

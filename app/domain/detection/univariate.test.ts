@@ -104,6 +104,28 @@ describe("detectSeries on continuous series", () => {
     expect(total).toBeLessThanOrEqual(2);
   });
 
+  it("lets a much stronger, new anomaly through an open alarm, and not a continuation of the same one", () => {
+    // A moderate drop of 4σ for 40 rows opens an alarm; 8 rows in, a 16σ spike up (another test, ~10⁶×
+    // stronger) is flagged as well. The drop deepening to 5σ instead is the same anomaly: not flagged.
+    const drop = (i: number) => (i >= AT && i < AT + 40 ? -20 : 0);
+    const during = (flags: Uint8Array) => flagged(flags).filter((i) => i >= AT && i < AT + 40);
+    const spiked = series(23, (i, r) => 50 + 5 * normal(r) + drop(i) + (i === AT + 8 ? 80 : 0));
+    const out = detectSeries(spiked.times, spiked.values);
+    const f = during(out.flags);
+    expect(f).toHaveLength(2);
+    expect(f[0] - AT).toBeLessThanOrEqual(3);
+    expect(out.tests[out.test[f[0]]]).toMatch(/down$/);
+    expect(f[1]).toBe(AT + 8);
+    expect(out.tests[out.test[f[1]]]).toBe("level 1 up");
+    expect(out.novelty[f[1]] * UNIVARIATE_DEFAULTS.alarm.rearmFactor).toBeLessThan(out.novelty[f[0]]);
+    // Without re-arming, the spike is hidden by the open alarm.
+    const masked = detectSeries(spiked.times, spiked.values, { alarm: { rearmFactor: 0 } });
+    expect(during(masked.flags)).toEqual([f[0]]);
+
+    const deeper = series(23, (i, r) => 50 + 5 * normal(r) + drop(i) + (i >= AT + 8 && i < AT + 40 ? -5 : 0));
+    expect(during(detectSeries(deeper.times, deeper.values).flags)).toEqual([f[0]]);
+  });
+
   it("is causal: a prefix gets exactly the flags and novelty it gets inside the whole series", () => {
     const { times, values } = series(6, (i, r) => 50 + 20 * daily(i) + 3 * normal(r) + (i >= AT ? 15 : 0));
     const full = detectSeries(times, values);

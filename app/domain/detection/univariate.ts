@@ -35,8 +35,12 @@
  *      had the series behaved as it did so far. Below `alarm.alpha` (default 1: not even one expected),
  *      the row opens an alarm and is flagged. Noise alone then raises about alpha × ln(N / warm-up)
  *      alarms in N rows — the bar rises as the history grows, as it should for "never seen before".
- *   6. Alarm. Once raised, an alarm stays open (no new flags) while any test is in its own 1-in-1/
- *      `continueAlpha` tail, and closes after `quietRows` rows in a row where none is.
+ *   6. Alarm. Once raised, an alarm stays open while any test is in its own 1-in-1/`continueAlpha`
+ *      tail, and closes after `quietRows` rows in a row where none is. While it is open, rows are not
+ *      flagged — unless one is a new anomaly showing through the mask: novel (below alpha), raised by a
+ *      test that has not been in its 1-in-1/`continueAlpha` tail at any row of this alarm, and at least
+ *      `rearmFactor` times stronger (novelty that many times smaller) than the row that opened the
+ *      alarm or last re-armed it. That row is flagged and the alarm carries on from it.
  *
  * Memory grows linearly with the rows (each test keeps its history) and time a little faster (tails
  * are refitted from the whole history every 50 rows): about 2 s for a 16,000-row series here.
@@ -89,6 +93,11 @@ export interface UnivariateConfig {
     continueAlpha: number;
     /** …and closes after this many rows in a row where none is. */
     quietRows: number;
+    /**
+     * While open, a novel row from a test not yet hot in this alarm is flagged (re-arms the alarm) if
+     * its novelty is at least this many times smaller than the opening's (or last re-arm's); 0: never.
+     */
+    rearmFactor: number;
   };
   tail: TailConfig;
 }
@@ -102,7 +111,7 @@ export const UNIVARIATE_DEFAULTS: UnivariateConfig = {
   rangeFloor: 0.01,
   seasonality: { periodsMs: [DAY_MS, 7 * DAY_MS], cycles: 5, minCycles: 3, gain: 0.9 },
   counts: { maxMedian: 1000, minDispersion: 0.5 },
-  alarm: { alpha: 1, continueAlpha: 1e-3, quietRows: 12 },
+  alarm: { alpha: 1, continueAlpha: 1e-3, quietRows: 12, rearmFactor: 10 },
   tail: TAIL_DEFAULTS,
 };
 
@@ -130,8 +139,18 @@ export function resolveUnivariateConfig(input: UnivariateConfigInput = {}): Univ
   const wholeRows = (ws: number[]) => ws.every((w) => Number.isInteger(w) && w >= 1);
   if (!(c.windows.length > 0 && wholeRows(c.windows) && wholeRows(c.spreadWindows)))
     throw new RangeError("univariate config: windows must be whole numbers of rows ≥ 1");
-  if (!(c.warmupRows >= 2 && c.scaleRows >= 1 && c.alarm.alpha > 0 && c.alarm.quietRows >= 1))
-    throw new RangeError("univariate config: warmupRows ≥ 2, scaleRows ≥ 1, alarm.alpha > 0, quietRows ≥ 1");
+  if (
+    !(
+      c.warmupRows >= 2 &&
+      c.scaleRows >= 1 &&
+      c.alarm.alpha > 0 &&
+      c.alarm.quietRows >= 1 &&
+      c.alarm.rearmFactor >= 0
+    )
+  )
+    throw new RangeError(
+      "univariate config: warmupRows ≥ 2, scaleRows ≥ 1, alarm.alpha > 0, quietRows ≥ 1, rearmFactor ≥ 0",
+    );
   if (!(c.seasonality.minCycles >= 1 && c.seasonality.cycles >= c.seasonality.minCycles))
     throw new RangeError("univariate config: 1 ≤ seasonality.minCycles ≤ seasonality.cycles");
   return c;
@@ -140,7 +159,7 @@ export function resolveUnivariateConfig(input: UnivariateConfigInput = {}): Univ
 export type SeriesKind = "counts" | "continuous";
 
 export interface UnivariateResult {
-  /** 1 on the row that opened each alarm, else 0. */
+  /** 1 on the row that opened each alarm (or re-armed an open one: a new, much stronger anomaly), else 0. */
   flags: Uint8Array;
   /** 1 while an alarm is open (including its first row). */
   inAlarm: Uint8Array;
@@ -228,6 +247,11 @@ export function detectSeries(
   let yMax = 0;
   let open = false;
   let quiet = 0;
+  // The novelty of the row that opened (or last re-armed) the open alarm, and which tests (index as in
+  // `tails`) have been in their continueAlpha tail at some row of it; hotNow: this row's.
+  let armedAt = Number.POSITIVE_INFINITY;
+  const hotInAlarm = new Uint8Array(runs.length);
+  const hotNow = new Uint8Array(runs.length);
 
   for (let t = 0; t < n; t++) {
     const x = values[t];
@@ -315,6 +339,7 @@ export function detectSeries(
     let bestTest = -1;
     let tested = 0;
     let hot = false;
+    hotNow.fill(0);
     const lnContinue = Math.log(c.alarm.continueAlpha);
     for (let k = 0; k < stats.length; k++) {
       const stat = stats[k];
@@ -331,7 +356,10 @@ export function detectSeries(
             best = ln;
             bestTest = 2 * k + dir;
           }
-          if (lnP < lnContinue) hot = true;
+          if (lnP < lnContinue) {
+            hot = true;
+            hotNow[2 * k + dir] = 1;
+          }
           tested++;
         }
         pushTail(tail, s, c.tail);
@@ -342,13 +370,26 @@ export function detectSeries(
     novelty[t] = nov;
     testOf[t] = bestTest;
     if (open) {
-      if (hot) quiet = 0;
+      if (
+        nov < c.alarm.alpha &&
+        hotInAlarm[bestTest] === 0 &&
+        c.alarm.rearmFactor > 0 &&
+        nov * c.alarm.rearmFactor < armedAt
+      ) {
+        // A new anomaly through the mask: another test, much stronger than what armed the alarm.
+        flags[t] = 1;
+        armedAt = nov;
+        quiet = 0;
+      } else if (hot) quiet = 0;
       else if (++quiet >= c.alarm.quietRows) open = false;
     } else if (nov < c.alarm.alpha) {
       flags[t] = 1;
       open = true;
       quiet = 0;
+      armedAt = nov;
+      hotInAlarm.fill(0);
     }
+    if (open) for (let k = 0; k < runs.length; k++) hotInAlarm[k] |= hotNow[k];
     if (open || flags[t]) inAlarm[t] = 1;
   }
   return { flags, inAlarm, kind, novelty, test: testOf, tests };

@@ -50,7 +50,8 @@ const PRIVATE_HOST =
 /**
  * A subscriber's webhook: HTTPS to a public host name or address. Loopback, private, link-local and IPv6
  * literals are refused so the public form cannot aim the delivery worker at the internal network (the
- * webhook adapter should still refuse private addresses after DNS resolution).
+ * webhook adapter checks every address the name resolves to again before each call:
+ * app/channels/public-address.server.ts).
  */
 export function normaliseWebhookUrl(raw: string): string | null {
   let url: URL;
