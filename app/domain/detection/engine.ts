@@ -267,7 +267,7 @@ export function evaluateBucket({
   const step = bucketMs(config);
   const m = cells.length;
   const scratch = bucketScratch(m, config);
-  const { states, references, summaries, baselines, cals, testCals, tests, logP } = scratch;
+  const { states, references, summaries, baselines, cals, testCals, lags, tests, logP } = scratch;
   const aggregates = new Map<string, number>();
   for (let i = 0; i < m; i++) {
     const cell = cells[i];
@@ -288,9 +288,12 @@ export function evaluateBucket({
     const st = states[i];
     const cal = alignedCalibration(st, config.scales, inPlace);
     cals[i] = cal;
+    // Computed once per cell: the tests read its `lag`, decideCell stores its snapshots.
+    const lag = laggedCalibration(st, cal, bucketStart, config);
+    lags[i] = lag;
     testCals[i] = st?.calFrozen
       ? alignedCalibration({ ...st, cal: st.calFrozen }, config.scales, true)
-      : (laggedCalibration(st, cal, bucketStart, config).lag ?? cal);
+      : (lag.lag ?? cal);
     const cell = cells[i];
     const b = baselines[i];
     tests[i] = windowTests(
@@ -323,6 +326,7 @@ export function evaluateBucket({
       states[i],
       inPlace,
       cals[i],
+      lags[i],
       keepMu,
       baselines[i],
       tests[i],
@@ -351,6 +355,7 @@ interface BucketScratch {
   baselines: Baseline[];
   cals: number[][];
   testCals: number[][];
+  lags: LaggedCalibration[];
   tests: WindowTest[][];
   logP: number[];
   referencePool: { keys: Int32Array; values: Float64Array }[];
@@ -371,6 +376,7 @@ function bucketScratch(m: number, c: DetectorConfig): BucketScratch {
       baselines: [],
       cals: [],
       testCals: [],
+      lags: [],
       tests: [],
       logP: [],
       referencePool: [],
@@ -398,7 +404,17 @@ function bucketScratch(m: number, c: DetectorConfig): BucketScratch {
     if (!b || b.keys.length < size)
       s.referencePool[i] = { keys: new Int32Array(size), values: new Float64Array(size) };
   }
-  for (const a of [s.states, s.references, s.summaries, s.baselines, s.cals, s.testCals, s.tests, s.logP])
+  for (const a of [
+    s.states,
+    s.references,
+    s.summaries,
+    s.baselines,
+    s.cals,
+    s.testCals,
+    s.lags,
+    s.tests,
+    s.logP,
+  ])
     a.length = m;
   return s;
 }
@@ -597,16 +613,22 @@ function alignedCalibration(state: CellState | null, scales: readonly number[], 
  * and two periods old); it is `lag` that tests read. Returns the snapshots for this bucket (`cal` is the
  * record before this bucket's update; a new `mark` is a copy of it). `lag` is null for a new cell.
  */
+interface LaggedCalibration {
+  lag: number[] | null;
+  mark: number[] | null;
+  period: number;
+}
+
 function laggedCalibration(
   state: CellState | null,
   cal: readonly number[],
   bucketStart: number,
   c: DetectorConfig,
-): { lag: number[] | null; mark: number[] | null; period: number } {
+): LaggedCalibration {
   const period = Math.floor(bucketStart / (Math.max(...c.scales) * bucketMs(c)));
   if (!state) return { lag: null, mark: null, period };
-  const sameLayout =
-    state.calScales.length === c.scales.length && state.calScales.every((w, i) => w === c.scales[i]);
+  let sameLayout = state.calScales.length === c.scales.length;
+  for (let i = 0; sameLayout && i < c.scales.length; i++) sameLayout = state.calScales[i] === c.scales[i];
   const mark = sameLayout ? (state.calMark ?? null) : null;
   const lag = sameLayout ? (state.calLag ?? null) : null;
   if (state.calPeriod === period) return { lag, mark, period };
@@ -993,6 +1015,8 @@ function decideCell(
   /** Update `prev` itself (see `EvaluateBucketInput.inPlace`). */
   inPlace: boolean,
   cal: number[],
+  /** Snapshots of the record before this bucket enters it (`laggedCalibration`, from evaluateBucket). */
+  lagged: LaggedCalibration,
   keepMu: number,
   b: Baseline,
   tests: WindowTest[],
@@ -1013,8 +1037,6 @@ function decideCell(
     );
   }
   const skipped = prev ? Math.max(0, Math.round((bucketStart - prev.lastBucket) / step) - 1) : 0;
-  // Snapshots of the record before this bucket enters it (tests read `lagged.lag`, see evaluateBucket).
-  const lagged = laggedCalibration(prev, cal, bucketStart, c);
   let state: CellState;
   if (prev && inPlace) {
     // muHistory returns the state's own array when no bucket was skipped: it is updated in place too.
