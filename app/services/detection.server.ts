@@ -149,11 +149,13 @@ class CountWindow {
  */
 async function loadCounts(db: Db, orgId: number, from: number, to: number): Promise<CountWindow> {
   const window = new CountWindow(from, Math.max(1, Math.round((to - from) / BUCKET) + 1));
+  // Bucket starts as epoch milliseconds (whole seconds: exact in float8), not Dates: a long replay
+  // reads millions of rows, and parsing each timestamp was a good part of its time.
   const rows = await db
     .select({
       region: complaintCounts.regionCode,
       topic: complaintCounts.topicSlug,
-      at: complaintCounts.bucketStart,
+      at: sql<number>`(extract(epoch from ${complaintCounts.bucketStart}) * 1000)::float8`.mapWith(Number),
       n: complaintCounts.count,
     })
     .from(complaintCounts)
@@ -164,11 +166,26 @@ async function loadCounts(db: Db, orgId: number, from: number, to: number): Prom
         lte(complaintCounts.bucketStart, new Date(to)),
       ),
     );
+  // Each region × topic's series and its topic's aggregate, looked up without building a key per row.
+  const byRegion = new Map<string, Map<string, [Float64Array | null, Float64Array]>>();
   for (const r of rows) {
-    const i = window.index(r.at.getTime());
+    const i = window.index(r.at);
     if (i < 0 || i >= window.buckets) continue;
-    if (r.region !== UNKNOWN_REGION) window.cell(`${r.region}|${r.topic}`)[i] = r.n;
-    window.cell(`${ALL_REGIONS}|${r.topic}`)[i] += r.n;
+    let byTopic = byRegion.get(r.region);
+    if (!byTopic) {
+      byTopic = new Map();
+      byRegion.set(r.region, byTopic);
+    }
+    let pair = byTopic.get(r.topic);
+    if (!pair) {
+      pair = [
+        r.region !== UNKNOWN_REGION ? window.cell(`${r.region}|${r.topic}`) : null,
+        window.cell(`${ALL_REGIONS}|${r.topic}`),
+      ];
+      byTopic.set(r.topic, pair);
+    }
+    if (pair[0]) pair[0][i] = r.n;
+    pair[1][i] += r.n;
   }
   return window;
 }
@@ -193,7 +210,10 @@ export interface DetectOptions {
   reset?: boolean;
   config?: DetectorConfigInput;
   now?: number;
-  /** Called with every bucket's decisions, warm-up included (diagnostics: evaluations and benches). */
+  /**
+   * Called with every bucket's decisions, warm-up included (diagnostics: evaluations and benches). A
+   * decision's `state` is the cell's live state, updated in place by the next bucket: copy what you keep.
+   */
   onDecisions?: (bucketStart: number, decisions: readonly CellDecision[]) => void;
 }
 
@@ -257,6 +277,8 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
   const weekBuffers = cells.map(() =>
     Array.from({ length: config.seasonal.weeks }, () => new Float64Array(width)),
   );
+  /** Each cell's list of past-week rows, reused while the number of weeks stays the same. */
+  const seasonalOf: Float64Array[][] = cells.map(() => []);
   const states = cells.map((c) => cellStates.get(`${c.region}|${c.topic}`) ?? null);
   const inputs: CellInput[] = cells.map((c, k) => ({
     region: c.region,
@@ -279,19 +301,27 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       const series = seriesOf[k];
       const weeks = firsts[zoneOf[k]];
       const buffers = weekBuffers[k];
-      const seasonal: Float64Array[] = [];
+      let seasonal = seasonalOf[k];
+      if (seasonal.length !== weeks.length) {
+        seasonal = buffers.slice(0, weeks.length);
+        seasonalOf[k] = seasonal;
+      }
       for (let w = 0; w < weeks.length; w++) {
         const a = weeks[w];
         const buffer = buffers[w];
-        if (a >= 0) {
+        if (a >= 0 && a + width <= series.length) {
+          for (let j = 0; j < width; j++) buffer[j] = series[a + j];
+          seasonal[w] = buffer;
+        } else if (a >= 0) {
           for (let j = 0; j < width; j++) buffer[j] = series[a + j] ?? 0;
-          seasonal.push(buffer);
+          seasonal[w] = buffer;
         } else {
           // Never in practice (the counts are loaded from a full lookback before the first bucket):
           // a window starting before them keeps what was loaded of it.
           const n = Math.max(0, a + width);
           for (let j = 0; j < n; j++) buffer[j] = series[j];
-          seasonal.push(buffer.subarray(0, n));
+          seasonal[w] = buffer.subarray(0, n);
+          seasonalOf[k] = []; // a short row: not reused as a full one
         }
       }
       const input = inputs[k];
@@ -300,7 +330,8 @@ export async function detect(ctx: DetectionContext, options: DetectOptions = {})
       input.recent = series.subarray(recentStart, i);
       input.state = states[k];
     }
-    const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config });
+    // The states are this run's own (read from the store or fresh): updated in place, one per cell.
+    const decisions = evaluateBucket({ bucketStart: t, cells: inputs, config, inPlace: true });
     options.onDecisions?.(t, decisions);
     for (let k = 0; k < decisions.length; k++) states[k] = decisions[k].state;
     const tracked = trackBucket(job.tracker, t, decisions, config);

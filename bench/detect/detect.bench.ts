@@ -15,8 +15,15 @@
  *      counts, per-region time zones, each topic's all-regions cell, tracking, clustering, storing),
  *      timed as wall and CPU time (the machine is shared: CPU time is the steadier figure). `--no-db`
  *      skips it.
- * Last line: {"bench":"detect","bucketMs":..,"replayMs":..,"serviceReplayMs":..,"cells":510,..}
+ * Flags: `--no-replay` skips 2 (the engine-only replay), `--no-db` skips 3, `--hash` prints a hash of every
+ * decision and of the final states for 2 and 3 (compare two versions of the detector on the same counts:
+ * equal hashes, identical outputs). Replays are timed as wall and CPU time (process.cpuUsage), with the
+ * load average when they started (the machine is shared).
+ * Last line: {"bench":"detect","serviceReplayMs":..,"serviceReplayCpuMs":..,"serviceHash":..,"replayMs":..,
+ * "replayCpuMs":..,"ratioReplay":..,"cells":510,..}
  */
+import os from "node:os";
+import { sql } from "drizzle-orm";
 import { clusterSpikes } from "~/domain/detection/cluster";
 import { resolveConfig } from "~/domain/detection/config";
 import { type CellDecision, type CellInput, type CellState, evaluateBucket } from "~/domain/detection/engine";
@@ -26,7 +33,9 @@ import { negBinom, rng } from "~/domain/detection/synthetic";
 import { detect } from "~/services/detection.server";
 import { complaintCounts, topics } from "~db/schema";
 import { benchDatabase } from "../support/database";
+import { DecisionHash } from "./decision-hash";
 
+const flag = (name: string) => process.argv.includes(`--${name}`);
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -184,6 +193,11 @@ console.log(
 );
 
 // --- 2. full causal replay ------------------------------------------------------------------------
+// `--no-replay` skips it (the service replay below is the figure the target is about).
+const replayHash = flag("hash") ? new DecisionHash() : null;
+const load0 = os.loadavg();
+const replayCpu0 = process.cpuUsage();
+const N2 = flag("no-replay") ? 0 : N;
 states = cells.map(() => null);
 let tracker: TrackerState | null = null;
 const spikes: Spike[] = [];
@@ -192,12 +206,13 @@ let naiveMs = 0;
 let naiveAlarms = 0;
 const naiveOpen = new Set<number>();
 const t0 = performance.now();
-for (let i = 0; i < N; i++) {
+for (let i = 0; i < N2; i++) {
   const inputs = inputsAt(i, states);
   let t = performance.now();
-  const decisions = evaluateBucket({ bucketStart: START + i * STEP, config, cells: inputs });
+  const decisions = evaluateBucket({ bucketStart: START + i * STEP, config, cells: inputs, inPlace: true });
   const tracked = trackBucket(tracker, START + i * STEP, decisions, config);
   detectMs += performance.now() - t;
+  replayHash?.add(decisions);
   tracker = tracked.state;
   states = decisions.map((d) => d.state);
   for (const e of tracked.events) if (e.type === "ended") spikes.push(e.spike);
@@ -216,6 +231,9 @@ for (let i = 0; i < N; i++) {
 }
 if (tracker) spikes.push(...Object.values((tracker as TrackerState).open));
 const wallMs = performance.now() - t0;
+const replayCpu = process.cpuUsage(replayCpu0);
+const replayCpuMs = Math.round((replayCpu.user + replayCpu.system) / 1000);
+replayHash?.addStates(states);
 
 // Quality on the injected spikes (after the first week, where both detectors have a season).
 const hit = (s: { region: string; topic: string; startedAt: number; endedAt: number | null }) =>
@@ -235,7 +253,7 @@ const caught = injected.reduce(
 );
 const falseAlarms = detected.filter((s) => !hit(s)).length;
 console.log(
-  `replay of ${N} buckets × ${cells.length} cells: detector ${(detectMs / 1000).toFixed(1)} s (${(((detectMs / N) * 1000) / cells.length).toFixed(1)} µs per cell-bucket), naive ${(naiveMs / 1000).toFixed(1)} s, wall with input building ${(wallMs / 1000).toFixed(1)} s`,
+  `replay of ${N2} buckets × ${cells.length} cells: detector ${(detectMs / 1000).toFixed(1)} s (${(((detectMs / N2) * 1000) / cells.length).toFixed(1)} µs per cell-bucket), naive ${(naiveMs / 1000).toFixed(1)} s, wall with input building ${(wallMs / 1000).toFixed(1)} s, CPU ${(replayCpuMs / 1000).toFixed(1)} s (load average ${load0.map((l) => l.toFixed(1)).join(" ")})${replayHash ? `; decisions hash ${replayHash.hex()}` : ""}`,
 );
 console.log(
   `detected spikes after week 1: ${detected.length}; injected cells caught ${caught}/${injectedCells}; detected spikes outside injections ${falseAlarms} (${((falseAlarms / ((N - PER_WEEK) * cells.length)) * 288 * cells.length).toFixed(2)} per day over all cells); naive z > 4 alarms: ${naiveAlarms}`,
@@ -269,7 +287,9 @@ console.log(
 let serviceReplayMs: number | null = null;
 let serviceReplayCpuMs: number | null = null;
 let serviceDb: string | null = null;
-if (!process.argv.includes("--no-db")) {
+let serviceHash: string | null = null;
+let serviceLoad: number[] | null = null;
+if (!flag("no-db")) {
   const bench = await benchDatabase();
   serviceDb = bench.label;
   try {
@@ -281,44 +301,61 @@ if (!process.argv.includes("--no-db")) {
         TOPICS.slice(8).map((slug, k) => ({ orgId, slug, label: slug, keywords: [slug], position: 8 + k })),
       )
       .onConflictDoNothing();
-    let rows: (typeof complaintCounts.$inferInsert)[] = [];
+    // One insert per cell (the non-zero buckets as two arrays, unnested): the row-by-row drizzle
+    // insert took minutes for the 3 M rows of 8 weeks, all of it before the part that is timed.
     let stored = 0;
     const tl = performance.now();
     for (const c of cells) {
+      const at: number[] = [];
+      const ns: number[] = [];
       for (let i = 0; i < N; i++) {
         if (c.values[i] <= 0) continue;
-        const n = c.values[i];
-        rows.push({
-          orgId,
-          regionCode: c.region,
-          topicSlug: c.topic,
-          bucketStart: new Date(START + i * STEP),
-          count: n,
-          rawCount: n,
-        });
-        if (rows.length === 5000) {
-          await db.insert(complaintCounts).values(rows);
-          stored += rows.length;
-          rows = [];
-        }
+        at.push((START + i * STEP) / 1000);
+        ns.push(c.values[i]);
       }
+      await db.execute(sql`
+        insert into ${complaintCounts} (org_id, region_code, topic_slug, bucket_start, count, raw_count)
+        select ${orgId}, ${c.region}, ${c.topic}, to_timestamp(u.at), u.n, u.n
+        from unnest(${`{${at.join(",")}}`}::float8[], ${`{${ns.join(",")}}`}::int4[]) as u(at, n)`);
+      stored += at.length;
     }
-    if (rows.length) await db.insert(complaintCounts).values(rows);
-    stored += rows.length;
     console.log(
       `stored ${stored.toLocaleString("en-US")} non-zero counts in ${((performance.now() - tl) / 1000).toFixed(1)} s (${bench.label})`,
     );
+    // `--hash`: a hash of every decision and of the final states (to compare two versions of the
+    // detector on the same counts: equal hashes, equal outputs). Off by default: it is timed with the rest.
+    const hash = flag("hash") ? new DecisionHash() : null;
+    let last: readonly CellDecision[] = [];
+    serviceLoad = os.loadavg();
     const cpu0 = process.cpuUsage();
     const t = performance.now();
     const result = await detect(
       { db, orgId },
-      { from: 0, to: START + (N - 1) * STEP, reset: true, now: START + (N + 12) * STEP },
+      {
+        from: 0,
+        to: START + (N - 1) * STEP,
+        reset: true,
+        now: START + (N + 12) * STEP,
+        onDecisions: hash
+          ? (_at, decisions) => {
+              hash.add(decisions);
+              last = decisions;
+            }
+          : undefined,
+      },
     );
     serviceReplayMs = Math.round(performance.now() - t);
     const cpu = process.cpuUsage(cpu0);
     serviceReplayCpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    if (hash) {
+      hash.addStates(last.map((d) => d.state));
+      serviceHash = hash.hex();
+    }
     console.log(
-      `detect service replay (${bench.label}): ${result.evaluated} buckets × ${cells.length + TOPICS.length} cells (with each topic's all-regions cell) in ${(serviceReplayMs / 1000).toFixed(1)} s wall, ${(serviceReplayCpuMs / 1000).toFixed(1)} s CPU (target < 60 s)`,
+      `detect service replay (${bench.label}): ${result.evaluated} buckets × ${cells.length + TOPICS.length} cells (with each topic's all-regions cell) in ${(serviceReplayMs / 1000).toFixed(1)} s wall, ${(serviceReplayCpuMs / 1000).toFixed(1)} s CPU (target < 60 s; load average ${serviceLoad.map((l) => l.toFixed(1)).join(" ")} before, ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} after)${serviceHash ? `; decisions hash ${serviceHash}` : ""}`,
     );
   } finally {
     await bench.drop();
@@ -331,8 +368,14 @@ console.log(
     serviceReplayMs,
     serviceReplayCpuMs,
     serviceDb,
+    serviceHash,
+    serviceLoad: serviceLoad?.map((l) => Number(l.toFixed(2))) ?? null,
     bucketMs: Number(bucketMs.toFixed(2)),
     replayMs: Math.round(detectMs),
+    replayCpuMs,
+    replayWallMs: Math.round(wallMs),
+    replayHash: N2 > 0 && replayHash ? replayHash.hex() : null,
+    replayLoad: load0.map((l) => Number(l.toFixed(2))),
     cells: cells.length,
     buckets: N,
     naiveBucketMs: Number(naiveBucketMs.toFixed(2)),

@@ -299,6 +299,54 @@ describe("many cells at once", () => {
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(state.episode).not.toBeNull();
   });
+
+  it("decides the same whether states are copied, updated in place, or stored and read back each bucket", () => {
+    // Busy and sparse cells of one topic, their all-regions aggregate, a burst, a sparse cell's trickle
+    // and a skipped bucket: the replay (`inPlace`, one state object per cell) must decide exactly as
+    // the default (a new state per bucket) and as live runs whose states go through jsonb between buckets.
+    const config = resolveConfig({});
+    const len = 2 * WEEK + 600;
+    const series = [
+      rhythmSeries(21, START, len, 5, { mean: 30, diurnal: 0.6, size: 8 }),
+      rhythmSeries(22, START, len, 5, { mean: 8, size: 5 }),
+      rhythmSeries(23, START, len, 5, { mean: 2, diurnal: 0.8, size: 3 }),
+      rhythmSeries(24, START, len, 5, { mean: 0.05, size: 1 }),
+      rhythmSeries(25, START, len, 5, { mean: 0.01, size: 1 }),
+    ];
+    const burst = 2 * WEEK + 200;
+    for (let k = 0; k < 12; k++) series[0][burst + k] += 40 + 10 * k;
+    for (let k = 0; k < 6; k++) series[3][burst + 100 + 2 * k] += 2;
+    const all = series[0].map((_, i) => series.reduce((s, v) => s + v[i], 0));
+    const skipped = 2 * WEEK + 400;
+    const replay = (mode: "copy" | "inPlace" | "stored") => {
+      let states: (CellState | null)[] = [...series, all].map(() => null);
+      const out: string[] = [];
+      for (let i = 0; i < len; i++) {
+        if (i === skipped) continue;
+        const cells: CellInput[] = [...series, all].map((v, k) => ({
+          region: k === series.length ? ALL_REGIONS : `R${k}`,
+          topic: "outage",
+          ...seriesInputAt(v, i, START, config),
+          state: states[k],
+        }));
+        const ds = evaluateBucket({ bucketStart: START + i * STEP, config, cells, inPlace: mode !== "copy" });
+        // Every figure and the state as it is after this bucket (a later bucket may update it in place).
+        out.push(JSON.stringify(ds));
+        states = ds.map((d) => (mode === "stored" ? JSON.parse(JSON.stringify(d.state)) : d.state));
+      }
+      return out;
+    };
+    const copied = replay("copy");
+    const inPlace = replay("inPlace");
+    expect(inPlace.length).toBe(copied.length);
+    expect(inPlace).toEqual(copied);
+    expect(replay("stored")).toEqual(copied);
+    // The series exercise what they should: a weekly and a parent baseline, a detected burst.
+    const decided = copied.map((b) => JSON.parse(b) as CellDecision[]);
+    expect(decided.some((ds) => ds[0].level === "detected")).toBe(true);
+    expect(decided[burst][3].baseline).toMatch(/^parent/);
+    expect(decided[burst][0].baseline).toMatch(/^weekly/);
+  });
 });
 
 describe("a small outage in a normally silent cell", () => {

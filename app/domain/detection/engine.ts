@@ -61,7 +61,7 @@ import {
   logNegBinomUpperTail,
   negBinomSize,
   type RobustSummary,
-  robustSummary,
+  robustSummaryInto,
 } from "./stats";
 
 export type SpikeLevel = "possible" | "detected";
@@ -211,15 +211,22 @@ export interface EvaluateBucketInput {
   bucketStart: number;
   cells: CellInput[];
   config: DetectorConfig;
+  /**
+   * Update each cell's state in place and return it as the decision's state (the same object, one per
+   * cell for a whole replay) instead of a new one per bucket. The decisions are the same; only a caller
+   * that owns the states (keeps no other reference to them and to earlier decisions' states) may ask.
+   */
+  inPlace?: boolean;
 }
 
 interface Reference {
   /**
-   * Position ids (aligned across cells of one bucket, for parent sums) and values: views into buffers
-   * reused from one `evaluateBucket` call to the next (valid only during the call).
+   * Position ids (aligned across cells of one bucket, for parent sums) and values, the first n of
+   * each: buffers reused from one `evaluateBucket` call to the next (valid only during the call).
    */
   keys: Int32Array;
   values: Float64Array;
+  n: number;
   source: BaselineSource;
   trusted: boolean;
 }
@@ -251,60 +258,165 @@ const MAX_SCORE = 300;
 /** Floor of a parent-based expected count (numerical only: the parent's share can be tiny and right). */
 const MIN_SHARED_EXPECTED = 1e-6;
 
-export function evaluateBucket({ bucketStart, cells, config }: EvaluateBucketInput): CellDecision[] {
+export function evaluateBucket({
+  bucketStart,
+  cells,
+  config,
+  inPlace = false,
+}: EvaluateBucketInput): CellDecision[] {
   const step = bucketMs(config);
-  const states = cells.map((cell) => (cell.state ? upgradeState(cell.state) : null));
-  const references = cells.map((cell, i) => buildReference(cell, config, referenceBuffers(i, config)));
-  const summaries = references.map((r) => robustSummary(r.values, config.winsorK));
-  const baselines = cells.map((_, i) => ownBaseline(states[i], references[i], summaries[i], config));
+  const m = cells.length;
+  const scratch = bucketScratch(m, config);
+  const { states, references, summaries, baselines, cals, testCals, lags, tests, logP } = scratch;
   const aggregates = new Map<string, number>();
-  cells.forEach((cell, i) => {
+  for (let i = 0; i < m; i++) {
+    const cell = cells[i];
+    const st = cell.state ? upgradeState(cell.state) : null;
+    states[i] = st;
+    const ref = buildReference(cell, config, scratch.referencePool[i]);
+    references[i] = ref;
+    summaries[i] = robustSummaryInto(ref.values, ref.n, config.winsorK, scratch.summaryPool[i]);
+    baselines[i] = ownBaseline(st, ref, summaries[i], config, scratch.baselinePool[i]);
     if (cell.region === ALL_REGIONS) aggregates.set(cell.topic, i);
-  });
-  if (config.parent.enabled && cells.length > 1)
+  }
+  if (config.parent.enabled && m > 1)
     applyParents(cells, states, references, summaries, baselines, aggregates, config);
 
-  const cals = states.map((st) => alignedCalibration(st, config.scales));
-  const testCals = states.map((st, i) =>
-    st?.calFrozen
-      ? alignedCalibration({ ...st, cal: st.calFrozen }, config.scales)
-      : (laggedCalibration(st, cals[i], bucketStart, config).lag ?? cals[i]),
-  );
-  const hashes = cells.map((cell) => cellHash(cell.region, cell.topic));
   const keepMu = Math.max(...config.scales) - 1;
-  const tests = cells.map((cell, i) =>
-    windowTests(cell, states[i], testCals[i], hashes[i], baselines[i], bucketStart, keepMu, config),
-  );
-  // The cell's p-value: its best window, Bonferroni-corrected for the windows tested.
-  const logP = tests.map((t, i) => (baselines[i].tested ? combinedLogP(t) : 0));
-  const tested = baselines.filter((b) => b.tested).length;
-  const logQ = adjustLog(logP, baselines, config.multipleTesting);
+  let tested = 0;
+  for (let i = 0; i < m; i++) {
+    const st = states[i];
+    const cal = alignedCalibration(st, config.scales, inPlace);
+    cals[i] = cal;
+    // Computed once per cell: the tests read its `lag`, decideCell stores its snapshots.
+    const lag = laggedCalibration(st, cal, bucketStart, config);
+    lags[i] = lag;
+    testCals[i] = st?.calFrozen
+      ? alignedCalibration({ ...st, cal: st.calFrozen }, config.scales, true)
+      : (lag.lag ?? cal);
+    const cell = cells[i];
+    const b = baselines[i];
+    tests[i] = windowTests(
+      cell,
+      st,
+      testCals[i],
+      cellHash(cell.region, cell.topic),
+      b,
+      bucketStart,
+      keepMu,
+      config,
+      scratch.testPool[i],
+    );
+    // The cell's p-value: its best window, Bonferroni-corrected for the windows tested.
+    logP[i] = b.tested ? combinedLogP(tests[i]) : 0;
+    if (b.tested) tested++;
+  }
+  const logQ = adjustLog(logP, baselines, config.multipleTesting, m);
   const cusumH =
     config.cusum.h +
     (config.multipleTesting === "none" ? 0 : Math.log(Math.max(tested, 1)) / (2 * config.cusum.k));
 
-  return cells.map((cell, i) => {
+  const out = new Array<CellDecision>(m);
+  for (let i = 0; i < m; i++) {
+    const cell = cells[i];
     const agg = aggregates.get(cell.topic);
-    const parent =
-      agg !== undefined && agg !== i && baselines[agg].tested
-        ? { observed: Math.max(0, cells[agg].observed), baseline: baselines[agg] }
-        : null;
-    return decideCell(
+    const withParent = agg !== undefined && agg !== i && baselines[agg].tested;
+    out[i] = decideCell(
       cell,
       states[i],
+      inPlace,
       cals[i],
+      lags[i],
       keepMu,
       baselines[i],
       tests[i],
       logP[i],
       logQ[i] - logP[i],
       cusumH,
-      parent,
+      withParent ? Math.max(0, cells[agg].observed) : 0,
+      withParent ? baselines[agg] : null,
       bucketStart,
       step,
       config,
     );
-  });
+  }
+  return out;
+}
+
+/**
+ * Per-bucket working arrays and per-cell-position records (reference, summary, baseline, window
+ * tests), reused from one `evaluateBucket` call to the next: nothing in them outlives the call (the
+ * decisions copy the numbers they report).
+ */
+interface BucketScratch {
+  states: (CellState | null)[];
+  references: Reference[];
+  summaries: RobustSummary[];
+  baselines: Baseline[];
+  cals: number[][];
+  testCals: number[][];
+  lags: LaggedCalibration[];
+  tests: WindowTest[][];
+  logP: number[];
+  referencePool: { keys: Int32Array; values: Float64Array }[];
+  summaryPool: RobustSummary[];
+  baselinePool: Baseline[];
+  testPool: WindowTest[][];
+}
+
+let scratchState: BucketScratch | null = null;
+
+function bucketScratch(m: number, c: DetectorConfig): BucketScratch {
+  let s = scratchState;
+  if (!s) {
+    s = {
+      states: [],
+      references: [],
+      summaries: [],
+      baselines: [],
+      cals: [],
+      testCals: [],
+      lags: [],
+      tests: [],
+      logP: [],
+      referencePool: [],
+      summaryPool: [],
+      baselinePool: [],
+      testPool: [],
+    };
+    scratchState = s;
+  }
+  const size = keySpace(c).size;
+  for (let i = s.summaryPool.length; i < m; i++) {
+    s.summaryPool.push({ n: 0, median: 0, mean: 0, variance: 0, nonZero: 0, cap: 0 });
+    s.baselinePool.push({
+      mean: 0,
+      size: 0,
+      source: "none",
+      trusted: false,
+      referenceMean: 0,
+      tested: false,
+    });
+    s.testPool.push([]);
+  }
+  for (let i = 0; i < m; i++) {
+    const b = s.referencePool[i];
+    if (!b || b.keys.length < size)
+      s.referencePool[i] = { keys: new Int32Array(size), values: new Float64Array(size) };
+  }
+  for (const a of [
+    s.states,
+    s.references,
+    s.summaries,
+    s.baselines,
+    s.cals,
+    s.testCals,
+    s.lags,
+    s.tests,
+    s.logP,
+  ])
+    a.length = m;
+  return s;
 }
 
 /** Reads a stored state of any version as the current one. */
@@ -331,13 +443,15 @@ function combinedLogP(tests: WindowTest[]): number {
 
 /** Multiple-testing adjustment of log p-values over the tested cells (untested ones keep 0). */
 function adjustLog(
-  logP: number[],
-  baselines: Baseline[],
+  logP: readonly number[],
+  baselines: readonly Baseline[],
   method: DetectorConfig["multipleTesting"],
+  cells: number,
 ): number[] {
-  const idx = logP.map((_, i) => i).filter((i) => baselines[i].tested);
+  const idx: number[] = [];
+  for (let i = 0; i < cells; i++) if (baselines[i].tested) idx.push(i);
   const m = idx.length;
-  const out = logP.slice();
+  const out = logP.slice(0, cells);
   if (method === "none" || m <= 1) return out;
   const lnM = Math.log(m);
   if (method === "bonferroni") {
@@ -367,12 +481,15 @@ function windowTests(
   bucketStart: number,
   keepMu: number,
   c: DetectorConfig,
+  /** Reused records of this cell position (from the previous call): refilled, not reallocated. */
+  pool: WindowTest[],
 ): WindowTest[] {
-  if (!b.tested) return [];
+  if (!b.tested) return EMPTY_TESTS;
   const x = Math.max(0, cell.observed);
   const mu = muHistory(state, b.mean, bucketStart, keepMu, c);
   const recent = cell.recent;
-  const out: WindowTest[] = [];
+  const out = pool;
+  let n = 0;
   for (let si = 0; si < c.scales.length; si++) {
     const w = c.scales[si];
     if (w > 1 && (recent.length < w - 1 || mu.length < w - 1)) continue;
@@ -396,17 +513,26 @@ function windowTests(
         : b.size < 0.1
           ? logRandomisedPit(observed, expected, b.size, logNegBinomUpperTail(observed, expected, b.size), u)
           : 0;
-    out.push({
-      w,
-      observed,
-      expected,
-      logPModel,
-      logP: calibrate(logPModel, cal, 4 * si, c),
-      logPit,
-    });
+    const logP = calibrate(logPModel, cal, 4 * si, c);
+    let t = out[n];
+    if (t === undefined) {
+      t = { w, observed, expected, logPModel, logP, logPit };
+      out[n] = t;
+    } else {
+      t.w = w;
+      t.observed = observed;
+      t.expected = expected;
+      t.logPModel = logPModel;
+      t.logP = logP;
+      t.logPit = logPit;
+    }
+    n++;
   }
+  out.length = n;
   return out;
 }
+
+const EMPTY_TESTS: WindowTest[] = [];
 
 /** Expected counts of the buckets before `bucketStart`, oldest first (skipped ones take `current`). */
 function muHistory(
@@ -457,16 +583,20 @@ function uniformOf(hash: number, bucketStart: number, w: number): number {
   return (h >>> 0) / 4294967296;
 }
 
-/** The state's calibration records laid out for `scales` (a fresh array; records of other windows dropped). */
-function alignedCalibration(state: CellState | null, scales: readonly number[]): number[] {
+/**
+ * The state's calibration records laid out for `scales` (records of other windows dropped): a fresh
+ * array, or the state's own when `reuse` and it is already laid out so.
+ */
+function alignedCalibration(state: CellState | null, scales: readonly number[], reuse = false): number[] {
   if (!state) return new Array(4 * scales.length).fill(0);
-  const same = state.calScales.length === scales.length && state.calScales.every((w, i) => w === scales[i]);
-  if (same) return state.cal.slice();
+  let same = state.calScales.length === scales.length;
+  for (let i = 0; same && i < scales.length; i++) same = state.calScales[i] === scales[i];
+  if (same) return reuse ? state.cal : state.cal.slice();
   const out = new Array(4 * scales.length).fill(0);
-  scales.forEach((w, i) => {
-    const at = state.calScales.indexOf(w);
+  for (let i = 0; i < scales.length; i++) {
+    const at = state.calScales.indexOf(scales[i]);
     if (at >= 0) for (let k = 0; k < 4; k++) out[4 * i + k] = state.cal[4 * at + k];
-  });
+  }
   return out;
 }
 
@@ -483,16 +613,22 @@ function alignedCalibration(state: CellState | null, scales: readonly number[]):
  * and two periods old); it is `lag` that tests read. Returns the snapshots for this bucket (`cal` is the
  * record before this bucket's update; a new `mark` is a copy of it). `lag` is null for a new cell.
  */
+interface LaggedCalibration {
+  lag: number[] | null;
+  mark: number[] | null;
+  period: number;
+}
+
 function laggedCalibration(
   state: CellState | null,
   cal: readonly number[],
   bucketStart: number,
   c: DetectorConfig,
-): { lag: number[] | null; mark: number[] | null; period: number } {
+): LaggedCalibration {
   const period = Math.floor(bucketStart / (Math.max(...c.scales) * bucketMs(c)));
   if (!state) return { lag: null, mark: null, period };
-  const sameLayout =
-    state.calScales.length === c.scales.length && state.calScales.every((w, i) => w === c.scales[i]);
+  let sameLayout = state.calScales.length === c.scales.length;
+  for (let i = 0; sameLayout && i < c.scales.length; i++) sameLayout = state.calScales[i] === c.scales[i];
   const mark = sameLayout ? (state.calMark ?? null) : null;
   const lag = sameLayout ? (state.calLag ?? null) : null;
   if (state.calPeriod === period) return { lag, mark, period };
@@ -527,22 +663,6 @@ function computeKeySpace(c: DetectorConfig): { width: number; daily: number; sho
   const daily = c.seasonal.weeks * width;
   const short = daily + c.dailyDays * width;
   return { width, daily, short, size: short + c.shortBuckets };
-}
-
-/**
- * Reference buffers, one pair per cell position, reused across calls: the reference of every cell of
- * every bucket would otherwise be two fresh arrays (the replay's largest source of garbage).
- */
-const referencePool: { keys: Int32Array; values: Float64Array }[] = [];
-
-function referenceBuffers(i: number, c: DetectorConfig): { keys: Int32Array; values: Float64Array } {
-  const size = keySpace(c).size;
-  let b = referencePool[i];
-  if (!b || b.keys.length < size) {
-    b = { keys: new Int32Array(size), values: new Float64Array(size) };
-    referencePool[i] = b;
-  }
-  return b;
 }
 
 function buildReference(
@@ -593,7 +713,12 @@ function buildReference(
     }
     source = n >= c.minReferenceValues ? "short" : "none";
   }
-  return { keys: keys.subarray(0, n), values: values.subarray(0, n), source, trusted };
+  // One record per cell position, reused (the buffers object becomes it).
+  const ref = buffers as Reference;
+  ref.n = n;
+  ref.source = source;
+  ref.trusted = trusted;
+  return ref;
 }
 
 function levelFactor(state: CellState | null, c: DetectorConfig): number {
@@ -603,31 +728,47 @@ function levelFactor(state: CellState | null, c: DetectorConfig): number {
   return Math.min(c.level.maxFactor, Math.max(1 / c.level.maxFactor, f));
 }
 
-function ownBaseline(state: CellState | null, ref: Reference, s: RobustSummary, c: DetectorConfig): Baseline {
-  if (ref.source === "none") {
-    return {
-      mean: c.minExpected,
-      size: c.maxSize,
-      source: "none",
-      trusted: false,
-      referenceMean: 0,
-      tested: false,
-    };
-  }
+function ownBaseline(
+  state: CellState | null,
+  ref: Reference,
+  s: RobustSummary,
+  c: DetectorConfig,
+  out: Baseline,
+): Baseline {
+  if (ref.source === "none") return setBaseline(out, c.minExpected, c.maxSize, "none", false, 0, false);
   // Predictive variance: the spread of the reference plus the uncertainty of its mean.
   const variance = s.variance * (1 + 1 / s.n);
   const noWeekly = ref.source === "short" || ref.source === "daily";
   const size = negBinomSize(Math.max(s.mean, c.minExpected), variance, noWeekly ? c.coldMaxSize : c.maxSize);
   // The short (last hours) reference already sits at the current level.
   const factor = ref.source === "short" ? 1 : levelFactor(state, c);
-  return {
-    mean: Math.max(s.mean * factor, c.minExpected),
+  return setBaseline(
+    out,
+    Math.max(s.mean * factor, c.minExpected),
     size,
-    source: ref.source,
-    trusted: ref.trusted,
-    referenceMean: s.mean,
-    tested: true,
-  };
+    ref.source,
+    ref.trusted,
+    s.mean,
+    true,
+  );
+}
+
+function setBaseline(
+  b: Baseline,
+  mean: number,
+  size: number,
+  source: BaselineSource,
+  trusted: boolean,
+  referenceMean: number,
+  tested: boolean,
+): Baseline {
+  b.mean = mean;
+  b.size = size;
+  b.source = source;
+  b.trusted = trusted;
+  b.referenceMean = referenceMean;
+  b.tested = tested;
+  return b;
 }
 
 function isSparse(s: RobustSummary, c: DetectorConfig): boolean {
@@ -676,7 +817,7 @@ function applyParents(
     if (!v) {
       v = new Float64Array(keySpace(c).size).fill(Number.NaN);
       const r = refs[agg];
-      for (let k = 0; k < r.keys.length; k++) v[r.keys[k]] = r.values[k];
+      for (let k = 0; k < r.n; k++) v[r.keys[k]] = r.values[k];
       aggregateValues.set(agg, v);
     }
     return v;
@@ -691,7 +832,7 @@ function applyParents(
       let own = 0;
       let parent = 0;
       const r = refs[i];
-      for (let k = 0; k < r.keys.length; k++) {
+      for (let k = 0; k < r.n; k++) {
         const pv = parentValues[r.keys[k]];
         if (Number.isNaN(pv)) continue;
         own += r.values[k];
@@ -702,14 +843,15 @@ function applyParents(
       const prior = c.parent.sharePrior;
       const share = Math.min(1, (own + prior) / (parent + prior / longShare));
       const pb = baselines[agg];
-      baselines[i] = {
-        mean: Math.max(share * pb.mean, MIN_SHARED_EXPECTED),
-        size: Math.min(pb.size, c.parent.maxSize),
-        source: "parent-topic",
-        trusted: pb.trusted && refs[i].trusted,
-        referenceMean: share * pb.referenceMean,
-        tested: true,
-      };
+      setBaseline(
+        baselines[i],
+        Math.max(share * pb.mean, MIN_SHARED_EXPECTED),
+        Math.min(pb.size, c.parent.maxSize),
+        "parent-topic",
+        pb.trusted && refs[i].trusted,
+        share * pb.referenceMean,
+        true,
+      );
       return;
     }
     for (const kind of ["topic", "region"] as const) {
@@ -721,14 +863,15 @@ function applyParents(
       const prior = c.parent.sharePrior;
       const share = (own + prior / members.length) / (parent.total + prior);
       const factor = levelFactor(states[i], c);
-      baselines[i] = {
-        mean: Math.max(share * parent.summary.mean * factor, c.minExpected),
-        size: Math.min(parent.size, c.parent.maxSize),
-        source: kind === "topic" ? "parent-topic" : "parent-region",
-        trusted: parent.trusted,
-        referenceMean: share * parent.summary.mean,
-        tested: true,
-      };
+      setBaseline(
+        baselines[i],
+        Math.max(share * parent.summary.mean * factor, c.minExpected),
+        Math.min(parent.size, c.parent.maxSize),
+        kind === "topic" ? "parent-topic" : "parent-region",
+        parent.trusted,
+        share * parent.summary.mean,
+        true,
+      );
       return;
     }
   });
@@ -754,7 +897,7 @@ function buildParent(members: number[], refs: Reference[], c: DetectorConfig): P
     const r = refs[i];
     if (r.source === "none") continue;
     withRef++;
-    for (let k = 0; k < r.keys.length; k++) {
+    for (let k = 0; k < r.n; k++) {
       sums[r.keys[k]] += r.values[k];
       counts[r.keys[k]] += 1;
     }
@@ -769,7 +912,14 @@ function buildParent(members: number[], refs: Reference[], c: DetectorConfig): P
     total += sums[key];
   }
   if (values.length < c.minReferenceValues) return null;
-  const summary = robustSummary(values, c.winsorK);
+  const summary = robustSummaryInto(values, values.length, c.winsorK, {
+    n: 0,
+    median: 0,
+    mean: 0,
+    variance: 0,
+    nonZero: 0,
+    cap: 0,
+  });
   if (isSparse(summary, c)) return null;
   const variance = summary.variance * (1 + 1 / summary.n);
   return {
@@ -783,7 +933,7 @@ function buildParent(members: number[], refs: Reference[], c: DetectorConfig): P
 
 function sumAt(ref: Reference, used: Uint8Array): number {
   let s = 0;
-  for (let k = 0; k < ref.keys.length; k++) if (used[ref.keys[k]] === 1) s += ref.values[k];
+  for (let k = 0; k < ref.n; k++) if (used[ref.keys[k]] === 1) s += ref.values[k];
   return s;
 }
 
@@ -862,7 +1012,11 @@ export function calibrationOf(
 function decideCell(
   cell: CellInput,
   prev: CellState | null,
+  /** Update `prev` itself (see `EvaluateBucketInput.inPlace`). */
+  inPlace: boolean,
   cal: number[],
+  /** Snapshots of the record before this bucket enters it (`laggedCalibration`, from evaluateBucket). */
+  lagged: LaggedCalibration,
   keepMu: number,
   b: Baseline,
   tests: WindowTest[],
@@ -870,7 +1024,9 @@ function decideCell(
   /** ln of the cross-cell adjustment factor (adjusted − raw log p-value, ≥ 0). */
   lnAdjust: number,
   cusumH: number,
-  parent: { observed: number; baseline: Baseline } | null,
+  /** The topic's aggregate cell, when it is tested: its observed count and baseline. */
+  parentObserved: number,
+  parentBaseline: Baseline | null,
   bucketStart: number,
   step: number,
   c: DetectorConfig,
@@ -881,18 +1037,28 @@ function decideCell(
     );
   }
   const skipped = prev ? Math.max(0, Math.round((bucketStart - prev.lastBucket) / step) - 1) : 0;
-  // Snapshots of the record before this bucket enters it (tests read `lagged.lag`, see evaluateBucket).
-  const lagged = laggedCalibration(prev, cal, bucketStart, c);
-  const state: CellState = prev
-    ? {
-        ...prev,
-        lastBucket: bucketStart,
-        episode: prev.episode ? { ...prev.episode } : null,
-        cal,
-        calScales: c.scales,
-        mu: muHistory(prev, b.mean, bucketStart, keepMu, c).slice(),
-      }
-    : { ...freshState(bucketStart), cal, calScales: c.scales };
+  let state: CellState;
+  if (prev && inPlace) {
+    // muHistory returns the state's own array when no bucket was skipped: it is updated in place too.
+    state = prev;
+    state.mu = muHistory(prev, b.mean, bucketStart, keepMu, c);
+    state.lastBucket = bucketStart;
+    state.cal = cal;
+    state.calScales = c.scales;
+  } else if (prev) {
+    state = {
+      ...prev,
+      lastBucket: bucketStart,
+      episode: prev.episode ? { ...prev.episode } : null,
+      cal,
+      calScales: c.scales,
+      mu: muHistory(prev, b.mean, bucketStart, keepMu, c).slice(),
+    };
+  } else {
+    state = freshState(bucketStart);
+    state.cal = cal;
+    state.calScales = c.scales;
+  }
   state.calMark = lagged.mark;
   state.calLag = lagged.lag;
   state.calPeriod = lagged.period;
@@ -954,11 +1120,12 @@ function decideCell(
     } else {
       resetCusum(state);
     }
-    const enough = (t: DetectorConfig["possible"]) =>
-      state.cusumObserved >= t.minCount && state.cusumObserved >= t.minRatio * state.cusumExpected;
     // Persistence is the CUSUM's evidence, so both of its levels ask only for the `possible` size.
-    cusumPossible = state.cusum >= cusumH && enough(c.possible);
-    cusumDetected = state.cusum >= cusumH * c.cusum.detectedFactor && enough(c.possible);
+    const enough =
+      state.cusumObserved >= c.possible.minCount &&
+      state.cusumObserved >= c.possible.minRatio * state.cusumExpected;
+    cusumPossible = state.cusum >= cusumH && enough;
+    cusumDetected = state.cusum >= cusumH * c.cusum.detectedFactor && enough;
   }
 
   let level: SpikeLevel | null = null;
@@ -1062,13 +1229,13 @@ function decideCell(
   }
 
   // Long-run share of the topic's aggregate (for sparse cells), from clipped counts of both.
-  if (parent) {
+  if (parentBaseline) {
     const keep = 0.5 ** (1 / c.parent.shareHalfLifeBuckets);
-    const pb = parent.baseline;
+    const pb = parentBaseline;
     const pTop = pb.mean + c.cusum.zCap * Math.sqrt(pb.mean + (pb.mean * pb.mean) / pb.size);
     // A complaint is a unit: a sparse cell's counts are clipped only inside its own spikes.
     const own = state.episode ? Math.min(x, Math.max(1, mu + c.cusum.zCap * sdz)) : x;
-    const parentClipped = Math.min(parent.observed, pTop);
+    const parentClipped = Math.min(parentObserved, pTop);
     state.shareOwn = state.shareOwn * keep + Math.min(own, parentClipped);
     state.shareParent = state.shareParent * keep + parentClipped;
   }
@@ -1079,7 +1246,7 @@ function decideCell(
   if (keepMu > 0 && !b.tested) state.mu = [];
   else if (keepMu > 0) {
     state.mu.push(mu);
-    if (state.mu.length > keepMu) state.mu.splice(0, state.mu.length - keepMu);
+    while (state.mu.length > keepMu) state.mu.shift();
   }
 
   let best: WindowTest | undefined;

@@ -89,16 +89,23 @@ export function trackBucket(
   const step = bucketMs(config);
   const bucketEnd = bucketStart + step;
   const open: Record<string, OpenSpike> = {};
-  for (const [k, s] of Object.entries(state?.open ?? {})) open[k] = { ...s };
+  let openCount = 0;
+  for (const [k, s] of Object.entries(state?.open ?? {})) {
+    open[k] = { ...s };
+    openCount++;
+  }
   const events: SpikeEvent[] = [];
 
   const end = (s: OpenSpike, at: number) => {
     s.endedAt = s.lastFlaggedEnd;
     events.push({ type: "ended", at, spike: publicSpike(s) });
     delete open[s.key];
+    openCount--;
   };
 
   for (const d of decisions) {
+    // Most cells of most buckets: not flagged, and no spike open anywhere to look up.
+    if (!d.level && openCount === 0) continue;
     const key = cellKey(d.region, d.topic);
     let s: OpenSpike | undefined = open[key];
     if (s) {
@@ -143,6 +150,7 @@ export function trackBucket(
         lastFlaggedEnd: bucketEnd,
       };
       open[key] = spike;
+      openCount++;
       events.push({ type: "opened", at: bucketEnd, spike: publicSpike(spike) });
       continue;
     }

@@ -162,6 +162,33 @@ function selectInPlace(a: Float64Array, n: number, k: number): number {
   return a[k];
 }
 
+/** Largest value for which `robustSummaryInto` uses a histogram instead of quickselect. */
+const HISTOGRAM_MAX = 4096;
+let histogram = new Int32Array(1024);
+
+function histogramOf(size: number): Int32Array {
+  if (histogram.length < size) histogram = new Int32Array(Math.max(size, 2 * histogram.length));
+  return histogram;
+}
+
+/**
+ * Median of n values given as a histogram over whole numbers (h[x] = how many are x ÷ unit), computed
+ * as `medianInPlace` does: the middle value, or the mean of the two middle ones when n is even.
+ */
+function middleOf(h: Int32Array, n: number, unit: number): number {
+  const mid = n >> 1;
+  let lower = -1;
+  let seen = 0;
+  for (let x = 0; ; x++) {
+    seen += h[x];
+    if (lower < 0 && seen > mid - 1) lower = x;
+    if (seen > mid) {
+      const upper = x / unit;
+      return n % 2 === 1 ? upper : (lower / unit + upper) / 2;
+    }
+  }
+}
+
 /** Median of the first n values of a scratch array (reordered in place). */
 function medianInPlace(a: Float64Array, n: number): number {
   const mid = n >> 1;
@@ -178,13 +205,73 @@ function medianInPlace(a: Float64Array, n: number): number {
  * series (mostly zeros, MAD = 0) from clipping every occasional count away.
  */
 export function robustSummary(values: ArrayLike<number>, k: number): RobustSummary {
-  const n = values.length;
-  if (n === 0) return { n: 0, median: 0, mean: 0, variance: 0, nonZero: 0, cap: 0 };
-  const a = scratchOf(n);
-  for (let i = 0; i < n; i++) a[i] = values[i];
-  const med = medianInPlace(a, n);
-  for (let i = 0; i < n; i++) a[i] = Math.abs(values[i] - med);
-  const mad = medianInPlace(a, n);
+  return robustSummaryInto(values, values.length, k, {
+    n: 0,
+    median: 0,
+    mean: 0,
+    variance: 0,
+    nonZero: 0,
+    cap: 0,
+  });
+}
+
+/**
+ * `robustSummary` of the first n values, written into `out` (no allocation: the replay summarises
+ * every cell of every bucket). When more than half the values are 0 and none is negative — the
+ * reference of a sparse cell — the median and the MAD are 0 without sorting; the result is the same,
+ * bit for bit, as the general path's.
+ */
+export function robustSummaryInto(
+  values: ArrayLike<number>,
+  n: number,
+  k: number,
+  out: RobustSummary,
+): RobustSummary {
+  if (n === 0) {
+    out.n = 0;
+    out.median = 0;
+    out.mean = 0;
+    out.variance = 0;
+    out.nonZero = 0;
+    out.cap = 0;
+    return out;
+  }
+  let zeros = 0;
+  let positive = 0;
+  let smallCounts = true;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === 0) zeros++;
+    else if (v > 0) positive++;
+    if (v > max) max = v;
+    if ((v | 0) !== v || v < 0) smallCounts = false;
+  }
+  let med: number;
+  let mad: number;
+  if (zeros > n >> 1 && zeros + positive === n) {
+    // Sorted, the values start with more than n/2 zeros: the median (both middle values when n is
+    // even) is 0, and so is the median of |v − 0| = v.
+    med = 0;
+    mad = 0;
+  } else if (smallCounts && max <= HISTOGRAM_MAX) {
+    // Whole counts: the order statistics from a histogram (the same values quickselect finds). The
+    // deviations from a median of whole or half counts are whole or half: histogram of 2·|v − med|.
+    const h = histogramOf(2 * max + 1);
+    h.fill(0, 0, max + 1);
+    for (let i = 0; i < n; i++) h[values[i]]++;
+    med = middleOf(h, n, 1);
+    const med2 = 2 * med;
+    h.fill(0, 0, 2 * max + 1);
+    for (let i = 0; i < n; i++) h[Math.abs(2 * values[i] - med2)]++;
+    mad = middleOf(h, n, 2);
+  } else {
+    const a = scratchOf(n);
+    for (let i = 0; i < n; i++) a[i] = values[i];
+    med = medianInPlace(a, n);
+    for (let i = 0; i < n; i++) a[i] = Math.abs(values[i] - med);
+    mad = medianInPlace(a, n);
+  }
   const scale = Math.max(1.4826 * mad, Math.sqrt(Math.max(med, 1)));
   const cap = med + k * scale;
   let sum = 0;
@@ -198,7 +285,13 @@ export function robustSummary(values: ArrayLike<number>, k: number): RobustSumma
   }
   const mean = sum / n;
   const variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : 0;
-  return { n, median: med, mean, variance, nonZero, cap };
+  out.n = n;
+  out.median = med;
+  out.mean = mean;
+  out.variance = variance;
+  out.nonZero = nonZero;
+  out.cap = cap;
+  return out;
 }
 
 /**
