@@ -132,7 +132,7 @@ function scratchOf(n: number): Float64Array {
 }
 
 /** Rearranges a[0..n) so that a[k] is the k-th smallest and nothing before it is larger (quickselect). */
-function selectInPlace(a: Float64Array, n: number, k: number): number {
+export function selectInPlace(a: Float64Array, n: number, k: number): number {
   let lo = 0;
   let hi = n - 1;
   while (hi > lo) {

@@ -1,3 +1,4 @@
+import { selectInPlace } from "./stats";
 /**
  * The upper tail of one statistic, learned from the statistic's own history (peaks over threshold).
  *
@@ -222,28 +223,7 @@ export function fitExcesses(excess: readonly number[], maxShape: number): { sigm
   return { sigma, xi };
 }
 
-/** The k-th smallest of a (0-based), rearranging a (Hoare quickselect). */
+/** The k-th smallest of a (0-based), rearranging a (quickselect). */
 export function selectKth(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const x = a[i];
-        a[i] = a[j];
-        a[j] = x;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
+  return selectInPlace(a, a.length, k);
 }
