@@ -968,15 +968,16 @@ async function seedTimelines(
     await c.query(
       `insert into incident_events (org_id, incident_id, at, actor_user_id, kind, message, data) values ${eventRows.join(",")}`,
     );
+    // Numbered 1, 2, 3 … within the incident, as the composer numbers them (unique per incident).
     const updateRows = updates.map(
-      ([at, kind, state, body]) =>
-        `(${orgId}, ${incident.id}, ${lit(kind)}, ${lit(state)}, ${lit(body)}, ${n === 0 ? 30 : 60}, ${userIds[2]},
+      ([at, kind, state, body], number) =>
+        `(${orgId}, ${incident.id}, ${number + 1}, ${lit(kind)}, ${lit(state)}, ${lit(body)}, ${n === 0 ? 30 : 60}, ${userIds[2]},
           ${state === "published" ? `${userIds[3]}, ${ts(at - 2 * MINUTE)}, ${userIds[2]}, ${ts(at)}` : "null, null, null, null"},
           ${ts(at - 6 * MINUTE)}, ${ts(at)})`,
     );
     if (updateRows.length) {
       await c.query(
-        `insert into status_updates (org_id, incident_id, kind, state, body, next_update_minutes, author_user_id,
+        `insert into status_updates (org_id, incident_id, number, kind, state, body, next_update_minutes, author_user_id,
            approved_by_user_id, approved_at, published_by_user_id, published_at, created_at, updated_at)
          values ${updateRows.join(",")}`,
       );
