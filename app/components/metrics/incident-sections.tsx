@@ -12,7 +12,8 @@ import {
   minutesBetween,
   formatPercent as pct,
 } from "~/domain/metrics/stats";
-import { type CoverageRow, PURPOSE_LABELS } from "~/domain/metrics/summaries";
+import type { CoverageRow } from "~/domain/metrics/summaries";
+import { DeliveryTable } from "./delivery-table";
 
 const hhmm = (ms: number | null) => (ms === null ? "—" : `${new Date(ms).toISOString().slice(11, 16)}`);
 const num = (n: number | null, digits = 2) => (n === null ? "—" : String(Number(n.toFixed(digits))));
@@ -262,36 +263,7 @@ export function DeliverySection({ m }: { m: IncidentMetrics }) {
         <strong data-testid="subscribers-reached">{subscribersReached.toLocaleString("en-US")}</strong>
       </p>
       {channels.length ? (
-        <table className="metrics-table">
-          <thead>
-            <tr>
-              <th>What</th>
-              <th>Channel</th>
-              <th className="num">Sent</th>
-              <th className="num">Failed</th>
-              <th className="num">Unknown</th>
-              <th className="num">Pending</th>
-              <th className="num">Success</th>
-              <th className="num">Median time to send</th>
-            </tr>
-          </thead>
-          <tbody>
-            {channels.map((d) => (
-              <tr key={`${d.purpose}-${d.channel}`}>
-                <td>{PURPOSE_LABELS[d.purpose]}</td>
-                <td>{d.channel}</td>
-                <td className="num">{d.sent}</td>
-                <td className="num">{d.failed}</td>
-                <td className="num">{d.unknown}</td>
-                <td className="num">{d.pending}</td>
-                <td className="num">{pct(d.successRate)}</td>
-                <td className="num">
-                  {d.medianLatencySeconds === null ? "—" : `${num(d.medianLatencySeconds, 1)} s`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DeliveryTable rows={channels} />
       ) : (
         <p className="muted">Nothing has been delivered yet.</p>
       )}

@@ -6,11 +6,12 @@
 import { Form, Link } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { formatMinutes, formatPercent } from "~/domain/metrics/stats";
-import { channelLabel, PURPOSE_LABELS } from "~/domain/metrics/summaries";
+import { channelLabel } from "~/domain/metrics/summaries";
 import { pivotByMonth } from "~/domain/metrics/trends";
 import type { MetricsOverview } from "~/services/metrics-overview.server";
 import { SEVERITIES } from "~db/schema/enums";
 import { DeliveryChart, TrendChart, WorkloadChart } from "./charts";
+import { DeliveryTable } from "./delivery-table";
 
 interface Props {
   values: Record<string, string>;
@@ -195,36 +196,7 @@ function Overview({ overview: o, query }: { overview: MetricsOverview; query: st
           Channel reliability <Csv query={query} table="channels" />
         </h2>
         <DeliveryChart width="fill" rows={o.channels.map((c) => ({ ...c, label: channelLabel(c) }))} />
-        <table className="metrics-table" data-testid="channels-table">
-          <thead>
-            <tr>
-              <th>What</th>
-              <th>Channel</th>
-              <th className="num">Sent</th>
-              <th className="num">Failed</th>
-              <th className="num">Unknown</th>
-              <th className="num">Pending</th>
-              <th className="num">Success</th>
-              <th className="num">Median time to send</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.channels.map((c) => (
-              <tr key={`${c.purpose}-${c.channel}`}>
-                <td>{PURPOSE_LABELS[c.purpose]}</td>
-                <td>{c.channel}</td>
-                <td className="num">{c.sent}</td>
-                <td className="num">{c.failed}</td>
-                <td className="num">{c.unknown}</td>
-                <td className="num">{c.pending}</td>
-                <td className="num">{formatPercent(c.successRate)}</td>
-                <td className="num">
-                  {c.medianLatencySeconds === null ? "—" : `${c.medianLatencySeconds} s`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DeliveryTable rows={o.channels} testId="channels-table" />
       </section>
 
       <section className="panel">
