@@ -6,7 +6,7 @@ import { createIncident } from "~/services/incidents.server";
 import { SecretBox } from "~/utils/crypto.server";
 import { FakeMastodon } from "../fakes/mastodon";
 import { WebhookReceiverFake } from "../fakes/webhook-receiver";
-import { launchBrowser, screenshotPath } from "../support/browser";
+import { launchBrowser, screenshotPath, signIn as signInAs } from "../support/browser";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { createUser, startTestServer, TEST_PASSWORD } from "../support/server";
 
@@ -78,16 +78,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/signin`);
-  await page.fill("#email", email);
-  await page.fill("#password", TEST_PASSWORD);
-  await page.click("button[type=submit]");
-  await page.waitForURL(`${server.url}/incidents`);
-  return page;
-}
+const signIn = (email: string) => signInAs(browser, server.url, email, TEST_PASSWORD);
 
 describe("coordinated status updates in a real browser", () => {
   it("comms drafts from a template, an approver approves, every channel turns green and the status page shows it", async () => {

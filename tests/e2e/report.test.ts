@@ -6,7 +6,7 @@ import { createIncident } from "~/services/incidents.server";
 import { sendReplies } from "~/services/replies.server";
 import { approveUpdate, createUpdate, submitUpdate } from "~/services/updates.server";
 import { complaintCounts, complaints, deliveries, incidents, replies, spikeClusters } from "~db/schema";
-import { launchBrowser, screenshotPath } from "../support/browser";
+import { launchBrowser, screenshotPath, signIn as signInAs } from "../support/browser";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { createUser, startTestServer, TEST_PASSWORD } from "../support/server";
 
@@ -177,16 +177,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/signin`);
-  await page.fill("#email", email);
-  await page.fill("#password", TEST_PASSWORD);
-  await page.click("button[type=submit]");
-  await page.waitForURL(`${server.url}/incidents`);
-  return page;
-}
+const signIn = (email: string) =>
+  signInAs(browser, server.url, email, TEST_PASSWORD, { width: 1280, height: 1000 });
 
 describe("the post-incident comms report in a real browser", () => {
   it("renders the demo-like incident's report with its numbers and charts, and prints it", async () => {

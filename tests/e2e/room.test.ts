@@ -5,7 +5,7 @@ import type { RunningServer } from "~/server/http";
 import { intakeContext } from "~/services/enrichment.server";
 import { ingest } from "~/services/intake.server";
 import { spikeClusters, spikes } from "~db/schema";
-import { launchBrowser, screenshotPath } from "../support/browser";
+import { launchBrowser, screenshotPath, signIn as signInAs } from "../support/browser";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { nonBackgroundShare } from "../support/pixels";
 import { createUser, startTestServer, TEST_PASSWORD } from "../support/server";
@@ -90,16 +90,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/signin`);
-  await page.fill("#email", email);
-  await page.fill("#password", TEST_PASSWORD);
-  await page.click("button[type=submit]");
-  await page.waitForURL(`${server.url}/incidents`);
-  return page;
-}
+const signIn = (email: string) => signInAs(browser, server.url, email, TEST_PASSWORD);
 
 const hexToRgb = (hex: string): [number, number, number] => {
   const n = Number.parseInt(hex.slice(1), 16);
